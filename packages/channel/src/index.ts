@@ -1,0 +1,22 @@
+export {
+  channel,
+  bounded,
+  unbounded,
+  rendezvous,
+  dropping,
+  sliding,
+  type ChannelOptions,
+  type FactoryOptions,
+  type ChannelInfo,
+  type ChannelState,
+  type ChannelStats,
+  type DropReason,
+  type Overflow,
+  type ReceiveResult,
+  type Receiver,
+  type Sender,
+  type TryReceiveResult,
+  type TrySendResult,
+  type WaitOptions,
+} from "./channel.js"
+export { ChannelClosedError, ChannelFullError } from "./errors.js"

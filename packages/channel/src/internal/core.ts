@@ -1,0 +1,378 @@
+/**
+ * The channel: one state machine for every flavor (rendezvous, bounded,
+ * unbounded, dropping, sliding, weighted). Flavors differ only in the buffer
+ * (see queue.ts) and in what a send does when the buffer is full (`overflow`).
+ *
+ * Invariants, between any two operations:
+ * - `recvq` non-empty implies the buffer is empty and `sendq` is empty — except
+ *   that one `select` may wait on both sides of the same rendezvous channel;
+ *   a select never pairs with itself because matching happens only when an
+ *   operation arrives or room appears, never between the two queues.
+ * - `sendq` non-empty implies the next waiting sender does not fit (or the
+ *   capacity is 0): senders are admitted in order as room appears.
+ * - `load` is the sum of the weights of the buffered values.
+ * - `state` only advances: OPEN → CLOSING → CLOSED, OPEN | CLOSING → CANCELLED.
+ *   CLOSING means closed to new sends while buffered values or waiting senders
+ *   remain; it becomes CLOSED when both are gone.
+ * - Ownership: a value counted in `sent` is either delivered (`received`) or
+ *   passed to `onDrop` exactly once. A value not accepted never enters here.
+ *
+ * Reentrancy: the only user code that runs synchronously inside an operation is
+ * `size` and `onDrop`. `size` runs before any state changes; `onDrop` runs
+ * after the state is consistent again, so it may call back into the channel.
+ */
+
+import { ChannelClosedError } from "../errors.js"
+import { Chunked, Ring, type Queue } from "./queue.js"
+import { WaitList, type Link } from "./wait-list.js"
+
+export const OPEN = 0
+export const CLOSING = 1
+export const CLOSED = 2
+export const CANCELLED = 3
+export const STATE_NAMES = ["open", "closing", "closed", "cancelled"] as const
+
+export const SUSPEND = 0
+export const DROP_NEWEST = 1
+export const DROP_OLDEST = 2
+export const REJECT = 3
+export const OVERFLOW_NAMES = ["suspend", "drop-newest", "drop-oldest", "reject"] as const
+
+/** Outcome of `offer`. */
+export const OK = 0
+export const FULL = 1
+export const SHUT = 2 // closed or cancelled: no new value is accepted
+
+/** What `take` returns when no value is available. Never escapes the package. */
+export const EMPTY: unique symbol = Symbol("empty")
+
+export type DropReason = "overflow" | "cancel"
+
+/** A parked receiver: a plain `receive`, a `receiveMany`, or a `recv` case of a select. */
+export interface Receiving<T> extends Link {
+  /** A value is handed over. Precondition: already unlinked from `recvq`. */
+  deliver(value: T): void
+  /** No value will ever come (closed and drained, or cancelled). Precondition: unlinked. */
+  end(chan: Chan<T>): void
+}
+
+/** A parked sender: a plain `send`, a `sendAll` value, or a `send` case of a select. */
+export interface Sending<T> extends Link {
+  readonly value: T
+  readonly weight: number
+  /** The value was accepted (buffered or taken). Precondition: unlinked from `sendq`. */
+  admit(): void
+  /** The channel was cancelled; the value was not accepted. Precondition: unlinked. */
+  refuse(chan: Chan<T>): void
+}
+
+interface Deferred {
+  promise: Promise<void>
+  resolve: () => void
+}
+
+export interface ChanOptions<T> {
+  capacity: number
+  overflow: number
+  size: ((value: T) => number) | undefined
+  onDrop: ((value: T, reason: DropReason) => void) | undefined
+}
+
+export class Chan<T> {
+  readonly capacity: number // weight the buffer holds; 0 is rendezvous, may be Infinity
+  readonly overflow: number // SUSPEND | DROP_NEWEST | DROP_OLDEST | REJECT
+  readonly sizeOf: ((value: T) => number) | undefined // weight function; undefined means 1 each
+  readonly onDrop: ((value: T, reason: DropReason) => void) | undefined
+
+  state = OPEN
+  reason: unknown = undefined // the first close or cancel reason given
+  hasReason = false // whether `reason` was given (undefined is no reason)
+
+  buf: Queue<T> // accepted values not yet received, oldest first
+  weights: Queue<number> | undefined // weights of `buf`, in step with it; only with `sizeOf`
+  load = 0 // total weight in `buf`
+  readonly sendq = new WaitList<Sending<T>>() // parked senders, oldest first
+  readonly recvq = new WaitList<Receiving<T>>() // parked receivers, oldest first
+
+  senders = 1 // live sender handles
+  receivers = 1 // live receiver handles
+
+  sent = 0 // values accepted
+  received = 0 // values delivered
+  droppedOverflow = 0 // values passed to onDrop(v, "overflow")
+  droppedCancel = 0 // values passed to onDrop(v, "cancel")
+
+  #txClosed: Deferred | undefined = undefined // resolves when sends end (state >= CLOSING)
+  #rxClosed: Deferred | undefined = undefined // resolves when receives end (state >= CLOSED)
+
+  constructor(options: ChanOptions<T>) {
+    this.capacity = options.capacity
+    this.overflow = options.overflow
+    this.sizeOf = options.size
+    this.onDrop = options.onDrop
+    this.buf = this.#newBuffer()
+    if (this.sizeOf !== undefined) this.weights = new Chunked<number>()
+  }
+
+  #newBuffer(): Queue<T> {
+    // Count-based and finite: a ring that never outgrows the capacity.
+    if (this.sizeOf === undefined && this.capacity !== Infinity) return new Ring<T>(Math.min(this.capacity, 16))
+    return new Chunked<T>()
+  }
+
+  /** The weight of `value`; throws for a `size` result no capacity could hold. */
+  weigh(value: T): number {
+    const sizeOf = this.sizeOf
+    if (sizeOf === undefined) return 1
+    const w = sizeOf(value)
+    if (typeof w !== "number" || !(w >= 0) || w === Infinity) {
+      throw new RangeError(`size() must return a finite number >= 0, got ${String(w)}`)
+    }
+    return w
+  }
+
+  /** Whether a value of weight `w` may enter the buffer now (ignoring waiting senders). */
+  fits(w: number): boolean {
+    return this.capacity > 0 && (this.buf.length === 0 || this.load + w <= this.capacity)
+  }
+
+  #push(value: T, w: number): void {
+    this.buf.push(value)
+    if (this.weights !== undefined) this.weights.push(w)
+    this.load += w
+  }
+
+  #shift(): T {
+    this.load -= this.weights === undefined ? 1 : this.weights.shift()
+    return this.buf.shift()
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /**
+   * Offers a value without waiting. Returns OK when accepted (handed to a
+   * waiting receiver, buffered, or dropped by policy), FULL when the caller
+   * must wait or refuse, SHUT when no value is accepted any more.
+   */
+  offer(value: T, w: number): number {
+    if (this.state !== OPEN) return SHUT
+    const r = this.recvq.head
+    if (r !== null) {
+      // Found a waiting receiver: the buffer is empty, pass the value directly.
+      this.recvq.remove(r)
+      this.sent++
+      this.received++
+      r.deliver(value)
+      return OK
+    }
+    if (this.sendq.length === 0 && this.fits(w)) {
+      this.#push(value, w)
+      this.sent++
+      return OK
+    }
+    switch (this.overflow) {
+      case DROP_NEWEST:
+        // Full: the new value is accepted and dropped.
+        this.sent++
+        this.droppedOverflow++
+        this.drop(value, "overflow")
+        return OK
+      case DROP_OLDEST:
+        this.#evictFor(value, w)
+        return OK
+      default:
+        return FULL
+    }
+  }
+
+  /** Whether `offer` would accept a value of weight `w` now (select's readiness test). */
+  canOffer(w: number): boolean {
+    return (
+      this.recvq.length > 0 ||
+      (this.sendq.length === 0 && this.fits(w)) ||
+      this.overflow === DROP_NEWEST ||
+      this.overflow === DROP_OLDEST
+    )
+  }
+
+  // Full under drop-oldest: evict the oldest until the new value fits (or the
+  // buffer is empty), buffer it, then report the evicted ones.
+  #evictFor(value: T, w: number): void {
+    const first = this.#shift()
+    let more: T[] | undefined
+    while (this.buf.length > 0 && this.load + w > this.capacity) (more ??= []).push(this.#shift())
+    this.#push(value, w)
+    this.sent++
+    this.droppedOverflow++
+    this.drop(first, "overflow")
+    if (more !== undefined) {
+      for (const v of more) {
+        this.droppedOverflow++
+        this.drop(v, "overflow")
+      }
+    }
+  }
+
+  /** Parks a sender. Precondition: `offer` returned FULL under SUSPEND. */
+  parkSender(w: Sending<T>): void {
+    this.sendq.push(w)
+  }
+
+  /**
+   * A parked sender left `sendq` without being admitted (abort, timeout, a
+   * select that chose another case): a lighter sender behind it may fit now,
+   * and a closing channel may have nothing left.
+   */
+  senderLeft(): void {
+    if (this.sendq.length > 0) this.#admitWaiting()
+    else if (this.state === CLOSING && this.buf.length === 0) this.#finishClose()
+  }
+
+  // Room appeared: admit waiting senders, in order, while the next one fits.
+  #admitWaiting(): void {
+    let s: Sending<T> | null
+    while ((s = this.sendq.head) !== null && this.fits(s.weight)) {
+      this.sendq.remove(s)
+      this.#push(s.value, s.weight)
+      this.sent++
+      s.admit()
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** Takes the next value without waiting, or returns EMPTY. */
+  take(): T | typeof EMPTY {
+    if (this.buf.length > 0) {
+      const value = this.#shift()
+      this.received++
+      if (this.sendq.length > 0) this.#admitWaiting()
+      else if (this.state === CLOSING && this.buf.length === 0) this.#finishClose()
+      return value
+    }
+    const s = this.sendq.head
+    if (s !== null) {
+      // Rendezvous (or a closing channel's last senders): take straight from a waiting sender.
+      this.sendq.remove(s)
+      this.sent++
+      this.received++
+      s.admit()
+      if (this.state === CLOSING && this.sendq.length === 0) this.#finishClose()
+      return s.value
+    }
+    return EMPTY
+  }
+
+  /** Whether a receive would complete now: a value, or the end. */
+  canTake(): boolean {
+    return this.buf.length > 0 || this.sendq.length > 0 || this.state >= CLOSED
+  }
+
+  /** Parks a receiver. Precondition: `take` returned EMPTY and the channel is not done. */
+  parkReceiver(r: Receiving<T>): void {
+    this.recvq.push(r)
+  }
+
+  /** Whether receivers are done: closed and drained, or cancelled. */
+  get done(): boolean {
+    return this.state >= CLOSED
+  }
+
+  // ---------------------------------------------------------------- close and cancel
+
+  /** Graceful close: no new sends; what was accepted or is waiting is still delivered. */
+  close(reason: unknown): void {
+    if (this.state >= CLOSED) return
+    if (reason !== undefined && !this.hasReason) {
+      this.reason = reason
+      this.hasReason = true
+    }
+    if (this.state === OPEN) {
+      this.state = CLOSING
+      this.#txClosed?.resolve()
+    }
+    if (this.buf.length === 0 && this.sendq.length === 0) this.#finishClose()
+  }
+
+  // CLOSING → CLOSED: the last value is gone; waiting receivers see the end.
+  #finishClose(): void {
+    this.state = CLOSED
+    let r: Receiving<T> | null
+    while ((r = this.recvq.shift()) !== null) r.end(this)
+    this.#rxClosed?.resolve()
+  }
+
+  /** Immediate cancel: buffered values are dropped, waiting senders refused. */
+  cancel(reason: unknown): void {
+    if (this.state >= CLOSED) return
+    if (reason !== undefined && !this.hasReason) {
+      this.reason = reason
+      this.hasReason = true
+    }
+    const wasOpen = this.state === OPEN
+    this.state = CANCELLED
+    const discarded = this.buf
+    if (discarded.length > 0) {
+      this.buf = this.#newBuffer()
+      if (this.weights !== undefined) this.weights = new Chunked<number>()
+      this.load = 0
+    }
+    let s: Sending<T> | null
+    while ((s = this.sendq.shift()) !== null) s.refuse(this)
+    let r: Receiving<T> | null
+    while ((r = this.recvq.shift()) !== null) r.end(this)
+    if (wasOpen) this.#txClosed?.resolve()
+    this.#rxClosed?.resolve()
+    // The state is final now: onDrop may call back in safely.
+    while (discarded.length > 0) {
+      this.droppedCancel++
+      this.drop(discarded.shift(), "cancel")
+    }
+  }
+
+  /** The error a refused send rejects with. */
+  closedError(value: T): ChannelClosedError<T> {
+    return new ChannelClosedError(value, this.hasReason ? this.reason : undefined)
+  }
+
+  /** Resolves when no value can be sent any more. */
+  txClosed(): Promise<void> {
+    if (this.state !== OPEN) return Promise.resolve()
+    return (this.#txClosed ??= deferred()).promise
+  }
+
+  /** Resolves when no value will ever be received. */
+  rxClosed(): Promise<void> {
+    if (this.state >= CLOSED) return Promise.resolve()
+    return (this.#rxClosed ??= deferred()).promise
+  }
+
+  // ---------------------------------------------------------------- drops
+
+  /** Passes a value to onDrop; a throwing hook is reported, never propagated. */
+  drop(value: T, reason: DropReason): void {
+    const onDrop = this.onDrop
+    if (onDrop === undefined) return
+    try {
+      onDrop(value, reason)
+    } catch (error) {
+      report(error)
+    }
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+/** Reports an error nobody can catch: `reportError` where there is one, else an async rethrow. */
+export function report(error: unknown): void {
+  const reportError = (globalThis as { reportError?: (e: unknown) => void }).reportError
+  if (typeof reportError === "function") reportError(error)
+  else
+    queueMicrotask(() => {
+      throw error
+    })
+}

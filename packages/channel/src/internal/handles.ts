@@ -1,0 +1,451 @@
+/**
+ * The handles users hold: `SenderHandle` and `ReceiverHandle`, the classes
+ * behind the public `Sender` / `Receiver` interfaces, and the plain waiters
+ * their operations park. A handle is released once (`close` / `cancel` /
+ * dispose); a released handle refuses work started after that as if the
+ * channel were closed, while operations it started before go on.
+ *
+ * Hot paths (`trySend`, `tryReceive`, and `send` / `receive` that need not
+ * wait) allocate at most their result: `send` returns one shared resolved
+ * promise, `trySend` one shared frozen result.
+ */
+
+import {
+  Chan,
+  EMPTY,
+  OK,
+  REJECT,
+  SHUT,
+  STATE_NAMES,
+  type Receiving,
+  type Sending,
+} from "./core.js"
+import { ChannelFullError } from "../errors.js"
+import { checkWaitOptions, Pending, timeoutError, type WaitOptions } from "./wait.js"
+import type { Link, WaitList } from "./wait-list.js"
+import type {
+  ChannelState,
+  ChannelStats,
+  ReceiveResult,
+  Receiver,
+  Sender,
+  TryReceiveResult,
+  TrySendResult,
+} from "../channel.js"
+
+/** Reads the channel behind a handle: null once the handle is released. Used by `select`. */
+export const CORE: unique symbol = Symbol("panama.core")
+
+/** `Symbol.dispose` where the runtime has it, else the well-known fallback TypeScript's `using` uses. */
+export const DISPOSE: typeof Symbol.dispose =
+  (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for("Symbol.dispose") as typeof Symbol.dispose)
+
+const RESOLVED: Promise<void> = Promise.resolve()
+const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
+const DONE_PROMISE: Promise<ReceiveResult<never>> = Promise.resolve(DONE)
+const EMPTY_BATCH_PROMISE_FACTORY = (): Promise<never[]> => Promise.resolve([])
+const TRY_OK: TrySendResult<never> = Object.freeze({ ok: true })
+const TRY_EMPTY: TryReceiveResult<never> = Object.freeze({ ok: false, reason: "empty" })
+const TRY_CLOSED: TryReceiveResult<never> = Object.freeze({ ok: false, reason: "closed" })
+
+// ------------------------------------------------------------------ waiters
+
+/** A parked `send`. */
+class SendWaiter<T> extends Pending<void> implements Sending<T> {
+  constructor(
+    readonly chan: Chan<T>,
+    readonly value: T,
+    readonly weight: number,
+  ) {
+    super()
+  }
+  admit(): void {
+    this.disarm()
+    this.resolve()
+  }
+  refuse(chan: Chan<T>): void {
+    this.disarm()
+    this.reject(chan.closedError(this.value))
+  }
+  protected override left(): void {
+    this.chan.senderLeft()
+  }
+}
+
+/** A parked `receive`. */
+class RecvWaiter<T> extends Pending<ReceiveResult<T>> implements Receiving<T> {
+  deliver(value: T): void {
+    this.disarm()
+    this.resolve({ done: false, value })
+  }
+  end(chan: Chan<T>): void {
+    this.disarm()
+    if (chan.hasReason) this.reject(chan.reason)
+    else this.resolve(DONE)
+  }
+}
+
+/** A parked `receiveMany`: resolves with the first value; the caller tops the batch up on wake. */
+class RecvManyWaiter<T> extends Pending<T[]> implements Receiving<T> {
+  deliver(value: T): void {
+    this.disarm()
+    this.resolve([value])
+  }
+  end(chan: Chan<T>): void {
+    this.disarm()
+    if (chan.hasReason) this.reject(chan.reason)
+    else this.resolve([])
+  }
+}
+
+/**
+ * The one waiter of a `sendAll` call, reused for each value that must wait.
+ * Its signal listener and timer cover the whole call; an abort or timeout that
+ * fires between two waits is remembered in `fired`.
+ */
+class SendAllWaiter<T> implements Sending<T>, EventListenerObject {
+  prev: Link | null = null
+  next: Link | null = null
+  list: WaitList<Link> | null = null
+  value!: T
+  weight = 1
+  fired = false // the signal aborted or the timeout passed
+  #resolve: ((admitted: boolean) => void) | undefined = undefined
+  #signal: AbortSignal | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(
+    readonly chan: Chan<T>,
+    signal: AbortSignal | undefined,
+    timeout: number | undefined,
+  ) {
+    this.#signal = signal
+    if (signal !== undefined) signal.addEventListener("abort", this)
+    if (timeout !== undefined && timeout !== Infinity) {
+      this.#timer = setTimeout(() => this.handleEvent(), Math.min(timeout, 0x7fffffff))
+    }
+  }
+
+  /** Waits for the current value. Precondition: parked in `sendq`. */
+  wait(): Promise<boolean> {
+    return new Promise((resolve) => (this.#resolve = resolve))
+  }
+  admit(): void {
+    this.#resolve!(true)
+  }
+  refuse(): void {
+    this.#resolve!(false)
+  }
+  handleEvent(): void {
+    this.fired = true
+    const list = this.list
+    if (list === null) return
+    list.remove(this)
+    this.chan.senderLeft()
+    this.#resolve!(false)
+  }
+  disarm(): void {
+    this.#signal?.removeEventListener("abort", this)
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+  }
+}
+
+// ------------------------------------------------------------------ shared introspection
+
+function stats<T>(c: Chan<T>): ChannelStats {
+  return {
+    sent: c.sent,
+    received: c.received,
+    dropped: { overflow: c.droppedOverflow, cancel: c.droppedCancel },
+  }
+}
+
+function rejectBadOptions(options: WaitOptions | undefined): Promise<never> | undefined {
+  try {
+    checkWaitOptions(options)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  const signal = options?.signal
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason)
+  return undefined
+}
+
+/** Validates a batch size: an integer >= 1 or Infinity. */
+export function checkMax(max: unknown): void {
+  if (typeof max !== "number") throw new TypeError("max must be a number")
+  if (!(max >= 1) || (!Number.isInteger(max) && max !== Infinity)) {
+    throw new RangeError("max must be an integer >= 1 or Infinity")
+  }
+}
+
+// ------------------------------------------------------------------ handles
+
+export class SenderHandle<T> implements Sender<T> {
+  readonly #c: Chan<T>
+  #released = false
+
+  constructor(c: Chan<T>) {
+    this.#c = c
+  }
+
+  /** @internal */
+  get [CORE](): Chan<T> | null {
+    return this.#released ? null : this.#c
+  }
+
+  get capacity(): number {
+    return this.#c.capacity
+  }
+  get size(): number {
+    return this.#c.load
+  }
+  get state(): ChannelState {
+    return STATE_NAMES[this.#c.state]
+  }
+  get senders(): number {
+    return this.#c.senders
+  }
+  get receivers(): number {
+    return this.#c.receivers
+  }
+  get pendingSends(): number {
+    return this.#c.sendq.length
+  }
+  get pendingReceives(): number {
+    return this.#c.recvq.length
+  }
+  get stats(): ChannelStats {
+    return stats(this.#c)
+  }
+  get closed(): Promise<void> {
+    return this.#c.txClosed()
+  }
+
+  send(value: T, options?: WaitOptions): Promise<void> {
+    if (options !== undefined) {
+      const bad = rejectBadOptions(options)
+      if (bad !== undefined) return bad
+    }
+    const c = this.#c
+    if (this.#released) return Promise.reject(c.closedError(value))
+    let weight: number
+    let code: number
+    try {
+      weight = c.weigh(value)
+      code = c.offer(value, weight)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (code === OK) return RESOLVED
+    if (code === SHUT) return Promise.reject(c.closedError(value))
+    if (c.overflow === REJECT) return Promise.reject(new ChannelFullError(value))
+    // Full under suspend: wait in line for room (or a receiver, at capacity 0).
+    const w = new SendWaiter(c, value, weight)
+    c.parkSender(w)
+    return w.wait(options)
+  }
+
+  trySend(value: T): TrySendResult<T> {
+    const c = this.#c
+    if (this.#released) return { ok: false, reason: "closed", value }
+    const code = c.offer(value, c.weigh(value))
+    if (code === OK) return TRY_OK
+    return { ok: false, reason: code === SHUT ? "closed" : "full", value }
+  }
+
+  async sendAll(values: Iterable<T>, options?: WaitOptions): Promise<T[]> {
+    checkWaitOptions(options)
+    if (values === null || typeof (values as Iterable<T>)[Symbol.iterator] !== "function") {
+      throw new TypeError("values must be iterable")
+    }
+    const list = Array.from(values)
+    const signal = options?.signal
+    if ((signal !== undefined && signal.aborted) || this.#released) return list
+    const c = this.#c
+    const started = Date.now()
+    let w: SendAllWaiter<T> | undefined
+    try {
+      for (let i = 0; i < list.length; i++) {
+        if ((signal !== undefined && signal.aborted) || w?.fired) return list.slice(i)
+        const value = list[i]!
+        const weight = c.weigh(value)
+        const code = c.offer(value, weight)
+        if (code === OK) continue
+        if (code === SHUT || c.overflow === REJECT) return list.slice(i)
+        if (w === undefined) {
+          const timeout = options?.timeout
+          const rest = timeout === undefined ? undefined : Math.max(0, timeout - (Date.now() - started))
+          w = new SendAllWaiter(c, signal, rest)
+        }
+        w.value = value
+        w.weight = weight
+        c.parkSender(w)
+        if (!(await w.wait())) return list.slice(i)
+      }
+      return []
+    } finally {
+      w?.disarm()
+    }
+  }
+
+  clone(): Sender<T> {
+    if (this.#released) throw new TypeError("cannot clone a released sender")
+    this.#c.senders++
+    return new SenderHandle(this.#c)
+  }
+
+  close(reason?: unknown): void {
+    const c = this.#c
+    if (!this.#released) {
+      this.#released = true
+      if (--c.senders === 0 && reason === undefined) {
+        c.close(undefined)
+        return
+      }
+    }
+    if (reason !== undefined) c.close(reason)
+  }
+
+  [DISPOSE](): void {
+    this.close()
+  }
+}
+
+export class ReceiverHandle<T> implements Receiver<T> {
+  readonly #c: Chan<T>
+  #released = false
+
+  constructor(c: Chan<T>) {
+    this.#c = c
+  }
+
+  /** @internal */
+  get [CORE](): Chan<T> | null {
+    return this.#released ? null : this.#c
+  }
+
+  get capacity(): number {
+    return this.#c.capacity
+  }
+  get size(): number {
+    return this.#c.load
+  }
+  get state(): ChannelState {
+    return STATE_NAMES[this.#c.state]
+  }
+  get senders(): number {
+    return this.#c.senders
+  }
+  get receivers(): number {
+    return this.#c.receivers
+  }
+  get pendingSends(): number {
+    return this.#c.sendq.length
+  }
+  get pendingReceives(): number {
+    return this.#c.recvq.length
+  }
+  get stats(): ChannelStats {
+    return stats(this.#c)
+  }
+  get closed(): Promise<void> {
+    return this.#c.rxClosed()
+  }
+
+  receive(options?: WaitOptions): Promise<ReceiveResult<T>> {
+    if (options !== undefined) {
+      const bad = rejectBadOptions(options)
+      if (bad !== undefined) return bad
+    }
+    if (this.#released) return DONE_PROMISE
+    const c = this.#c
+    const value = c.take()
+    if (value !== EMPTY) return Promise.resolve({ done: false, value })
+    if (c.done) return c.hasReason ? Promise.reject(c.reason) : DONE_PROMISE
+    const w = new RecvWaiter<T>()
+    c.parkReceiver(w)
+    return w.wait(options)
+  }
+
+  tryReceive(): TryReceiveResult<T> {
+    if (this.#released) return TRY_CLOSED
+    const c = this.#c
+    const value = c.take()
+    if (value !== EMPTY) return { ok: true, value }
+    if (!c.done) return TRY_EMPTY
+    return c.hasReason ? { ok: false, reason: "closed", error: c.reason } : TRY_CLOSED
+  }
+
+  receiveMany(max: number, options?: WaitOptions): Promise<T[]> {
+    try {
+      checkMax(max)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (options !== undefined) {
+      const bad = rejectBadOptions(options)
+      if (bad !== undefined) return bad
+    }
+    if (this.#released) return EMPTY_BATCH_PROMISE_FACTORY()
+    const c = this.#c
+    const batch: T[] = []
+    takeInto(c, batch, max)
+    if (batch.length > 0) return Promise.resolve(batch)
+    if (c.done) return c.hasReason ? Promise.reject(c.reason) : EMPTY_BATCH_PROMISE_FACTORY()
+    const w = new RecvManyWaiter<T>()
+    c.parkReceiver(w)
+    // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
+    return w.wait(options).then((first) => (first.length === 0 ? first : takeInto(c, first, max)))
+  }
+
+  tryReceiveMany(max: number = Infinity): T[] {
+    checkMax(max)
+    const batch: T[] = []
+    if (!this.#released) takeInto(this.#c, batch, max)
+    return batch
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+    // No prefetch: each next() is one receive(), so after a break the next value stays in the channel.
+    const iterator: AsyncIterableIterator<T, undefined, undefined> = {
+      next: () => this.receive(),
+      return: () => DONE_PROMISE,
+      [Symbol.asyncIterator]: () => iterator,
+    }
+    return iterator
+  }
+
+  clone(): Receiver<T> {
+    if (this.#released) throw new TypeError("cannot clone a released receiver")
+    this.#c.receivers++
+    return new ReceiverHandle(this.#c)
+  }
+
+  cancel(reason?: unknown): void {
+    const c = this.#c
+    if (!this.#released) {
+      this.#released = true
+      if (--c.receivers === 0 && reason === undefined) {
+        c.cancel(undefined)
+        return
+      }
+    }
+    if (reason !== undefined) c.cancel(reason)
+  }
+
+  [DISPOSE](): void {
+    this.cancel()
+  }
+}
+
+function takeInto<T>(c: Chan<T>, batch: T[], max: number): T[] {
+  while (batch.length < max) {
+    const value = c.take()
+    if (value === EMPTY) break
+    batch.push(value)
+  }
+  return batch
+}
+
+export { timeoutError }
