@@ -224,6 +224,8 @@ export class Chan<T> {
    * and a closing channel may have nothing left.
    */
   senderLeft(): void {
+    // Case: cancelled (a select refused on this channel withdraws its other cases): nothing to admit.
+    if (this.state >= CLOSED) return
     if (this.sendq.length > 0) this.#admitWaiting()
     else if (this.state === CLOSING && this.buf.length === 0) this.#finishClose()
   }

@@ -36,6 +36,14 @@ import type {
 /** Reads the channel behind a handle: null once the handle is released. Used by `select`. */
 export const CORE: unique symbol = Symbol("panama.core")
 
+/**
+ * Hands back a value a receiver handle took but its adapter never delivered
+ * (a `ReadableStream`'s prefetch, discarded on cancel): it counts as dropped
+ * for "cancel" instead of received, and goes to `onDrop`. Registered with
+ * `Symbol.for` so @panama/streams reaches it without an export; not public API.
+ */
+export const UNDELIVERED: unique symbol = Symbol.for("panama.channel.undelivered")
+
 /** `Symbol.dispose` where the runtime has it, else the well-known fallback TypeScript's `using` uses. */
 export const DISPOSE: typeof Symbol.dispose =
   (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for("Symbol.dispose") as typeof Symbol.dispose)
@@ -432,6 +440,14 @@ export class ReceiverHandle<T> implements Receiver<T> {
       }
     }
     if (reason !== undefined) c.cancel(reason)
+  }
+
+  /** @internal See UNDELIVERED. Works on a released handle too. */
+  [UNDELIVERED](value: T): void {
+    const c = this.#c
+    c.received--
+    c.droppedCancel++
+    c.drop(value, "cancel")
   }
 
   [DISPOSE](): void {

@@ -1,0 +1,348 @@
+/**
+ * `select`: wait on several channel operations and complete exactly one.
+ * Case builders `recv` / `send`, and the non-waiting `trySelect` (Go's
+ * `default`). The machinery is in internal/select-core.ts.
+ */
+
+import type { Receiver, ReceiveResult, Sender } from "./channel.js"
+import type { BroadcastReceiver, BroadcastResult } from "./broadcast.js"
+import type { OneshotReceiver } from "./oneshot.js"
+import type { WatchReceiver } from "./watch.js"
+import { ChannelClosedError } from "./errors.js"
+import { EMPTY, OPEN, SHUT, type Chan, type Receiving, type Sending } from "./internal/core.js"
+import { CORE } from "./internal/handles.js"
+import { CaseWaiter, SELECT, Selection, type Port, type SelectSource } from "./internal/select-core.js"
+import { checkWaitOptions, timeoutError, type Timer, type WaitOptions } from "./internal/wait.js"
+
+const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
+
+/** A receive case, made by `recv(source)`. `R` is what the case completes with. */
+export class RecvCase<R> {
+  readonly kind = "recv"
+  /** @internal */
+  readonly port: () => Port<R>
+  /** @internal */
+  constructor(port: () => Port<R>) {
+    this.port = port
+  }
+}
+
+/** A send case, made by `send(tx, value)`. */
+export class SendCase<T> {
+  readonly kind = "send"
+  /** @internal */
+  readonly port: () => Port<undefined>
+  /** @internal */
+  constructor(port: () => Port<undefined>) {
+    this.port = port
+  }
+  /** @internal Keeps `T` in the type. */
+  declare readonly _value?: T
+}
+
+/** Any case; `null` / `undefined` entries are disabled cases. */
+export type SelectCase = RecvCase<unknown> | SendCase<unknown>
+
+type CaseResult<C, I> =
+  C extends RecvCase<infer R>
+    ? { readonly index: I; readonly value: R }
+    : C extends SendCase<unknown>
+      ? { readonly index: I; readonly value: undefined }
+      : never
+
+/**
+ * The result of `select(cases)`: a union keyed by `index`, so `switch
+ * (r.index)` narrows `r.value` to that case's result (`ReceiveResult<T>` for a
+ * `recv` case, `undefined` for a `send` case).
+ */
+export type SelectResult<C extends readonly (SelectCase | null | undefined)[]> = number extends C["length"]
+  ? { readonly index: number; readonly value: unknown }
+  : { [K in keyof C]: K extends `${infer I extends number}` ? CaseResult<C[K], I> : never }[number]
+
+/** Options of `select`. */
+export interface SelectOptions extends WaitOptions {
+  /**
+   * Choose the first ready case in order instead of one at random.
+   * @defaultValue false
+   */
+  readonly biased?: boolean
+}
+
+/**
+ * A case that receives from `source`: a channel `Receiver` (completes with
+ * `{ done, value }`), or a broadcast, watch or oneshot receiver.
+ *
+ * @example
+ * ```ts
+ * import { bounded, recv, select } from "@panama/channel"
+ *
+ * const [, jobs] = bounded<string>(8)
+ * const [, quit] = bounded<void>(1)
+ * const r = await select([recv(jobs), recv(quit)], { timeout: 10 }).catch(() => undefined)
+ * if (r?.index === 0 && !r.value.done) console.log("job", r.value.value)
+ * ```
+ */
+export function recv<T>(source: Receiver<T>): RecvCase<ReceiveResult<T>>
+export function recv<T>(source: BroadcastReceiver<T>): RecvCase<BroadcastResult<T>>
+export function recv<T>(source: WatchReceiver<T>): RecvCase<ReceiveResult<T>>
+export function recv<T>(source: OneshotReceiver<T>): RecvCase<ReceiveResult<T>>
+export function recv(source: unknown): RecvCase<unknown> {
+  if (source !== null && typeof source === "object") {
+    if (CORE in source) {
+      const rx = source as { [CORE]: Chan<unknown> | null }
+      return new RecvCase(() => new ChanRecvPort(rx[CORE]))
+    }
+    if (SELECT in source) {
+      const s = source as SelectSource<unknown>
+      return new RecvCase(() => s[SELECT]())
+    }
+  }
+  throw new TypeError("recv() needs a receiver")
+}
+
+/**
+ * A case that sends `value` on `tx`. It is ready when the value would be
+ * accepted without waiting; on a closed channel choosing it rejects the
+ * select with `ChannelClosedError` carrying the value.
+ *
+ * @example
+ * ```ts
+ * import { bounded, send, select } from "@panama/channel"
+ *
+ * const [fast] = bounded<number>(1)
+ * const [slow] = bounded<number>(1)
+ * const r = await select([send(fast, 1), send(slow, 1)])
+ * console.log("sent on", r.index)
+ * ```
+ */
+export function send<T>(tx: Sender<T>, value: T): SendCase<T> {
+  if (tx === null || typeof tx !== "object" || !(CORE in tx)) throw new TypeError("send() needs a sender")
+  const handle = tx as unknown as { [CORE]: Chan<T> | null }
+  return new SendCase(() => {
+    const chan = handle[CORE]
+    return new ChanSendPort(chan, value, chan === null ? 1 : chan.weigh(value))
+  })
+}
+
+/**
+ * Waits until one of the cases can complete, completes exactly that one, and
+ * resolves with its `index` and result. If several are ready, one is chosen
+ * uniformly at random (or the first, with `biased: true`).
+ *
+ * Close semantics: a `recv` case on a done channel completes with
+ * `{ done: true }`, or rejects the select with the close reason; a `send` case
+ * on a closed channel rejects the select with `ChannelClosedError`.
+ *
+ * Cancellation: on abort or timeout no case has taken effect. With no enabled
+ * case, select waits for its signal or timeout (a `TypeError` if it has neither).
+ *
+ * @example
+ * ```ts
+ * import { bounded, recv, select, send } from "@panama/channel"
+ *
+ * const [jobsTx, jobs] = bounded<number>(4)
+ * const [results] = bounded<string>(4)
+ * jobsTx.trySend(7)
+ * const r = await select([recv(jobs), send(results, "idle")], { biased: true })
+ * switch (r.index) {
+ *   case 0: if (!r.value.done) console.log("job", r.value.value); break
+ *   case 1: console.log("reported idle"); break
+ * }
+ * ```
+ */
+export function select<const C extends readonly (SelectCase | null | undefined)[]>(
+  cases: C,
+  options?: SelectOptions,
+): Promise<SelectResult<C>> {
+  let ports: (Port<unknown> | null)[]
+  try {
+    checkWaitOptions(options)
+    if (options?.biased !== undefined && typeof options.biased !== "boolean") {
+      throw new TypeError("options.biased must be a boolean")
+    }
+    ports = portsOf(cases)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  const signal = options?.signal
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason)
+  const chosen = pick(ports, options?.biased === true)
+  if (chosen >= 0) {
+    try {
+      return Promise.resolve({ index: chosen, value: ports[chosen]!.complete() } as SelectResult<C>)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  const timeout = options?.timeout
+  const enabled = ports.some((p) => p !== null)
+  if (!enabled && signal === undefined && timeout === undefined) {
+    return Promise.reject(new TypeError("select() with no enabled case needs a signal or a timeout"))
+  }
+  // No case is ready: park one waiter per enabled case; the first to complete wins.
+  const selection = new Selection()
+  const promise = new Promise<SelectResult<C>>((resolve, reject) => {
+    selection.resolve = resolve as (r: { index: number; value: unknown }) => void
+    selection.reject = reject
+  })
+  for (let i = 0; i < ports.length; i++) {
+    const port = ports[i]
+    if (port != null) selection.waiters.push(port.park(selection, i))
+  }
+  if (signal !== undefined) {
+    selection.signal = signal
+    signal.addEventListener("abort", selection)
+  }
+  if (timeout !== undefined && timeout !== Infinity) {
+    selection.timer = setTimeout(
+      (s: Selection) => s.fail(timeoutError()),
+      Math.min(timeout, 0x7fffffff),
+      selection,
+    ) as unknown as Timer
+  }
+  return promise
+}
+
+/**
+ * Completes a ready case at once and returns its result, or returns
+ * `undefined` when no case is ready (Go's `default`). Throws where `select`
+ * would reject for the chosen case.
+ *
+ * @example
+ * ```ts
+ * import { bounded, recv, trySelect } from "@panama/channel"
+ *
+ * const [, rx] = bounded<number>(1)
+ * const r = trySelect([recv(rx)])
+ * if (r === undefined) console.log("nothing ready")
+ * ```
+ */
+export function trySelect<const C extends readonly (SelectCase | null | undefined)[]>(
+  cases: C,
+  options?: Pick<SelectOptions, "biased">,
+): SelectResult<C> | undefined {
+  const ports = portsOf(cases)
+  const chosen = pick(ports, options?.biased === true)
+  if (chosen < 0) return undefined
+  return { index: chosen, value: ports[chosen]!.complete() } as SelectResult<C>
+}
+
+function portsOf(cases: readonly (SelectCase | null | undefined)[]): (Port<unknown> | null)[] {
+  if (!Array.isArray(cases)) throw new TypeError("cases must be an array")
+  const ports = new Array<Port<unknown> | null>(cases.length)
+  for (let i = 0; i < cases.length; i++) {
+    const c: unknown = cases[i]
+    if (c == null) ports[i] = null
+    else if (c instanceof RecvCase || c instanceof SendCase) ports[i] = c.port()
+    else throw new TypeError(`case ${i} is not a recv() or send() case`)
+  }
+  return ports
+}
+
+// The index of the case to complete now, or -1 when none is ready.
+function pick(ports: (Port<unknown> | null)[], biased: boolean): number {
+  let ready = 0
+  let first = -1
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i]
+    if (p != null && p.ready()) {
+      if (biased) return i
+      if (ready++ === 0) first = i
+    }
+  }
+  if (ready <= 1) return first
+  // Uniform among the ready cases: the k-th ready one.
+  let k = Math.floor(Math.random() * ready)
+  for (let i = first; ; i++) {
+    const p = ports[i]
+    if (p != null && p.ready() && k-- === 0) return i
+  }
+}
+
+// ------------------------------------------------------------------ channel cases
+
+class ChanRecvPort<T> implements Port<ReceiveResult<T>> {
+  constructor(readonly chan: Chan<T> | null) {}
+  ready(): boolean {
+    return this.chan === null || this.chan.canTake()
+  }
+  complete(): ReceiveResult<T> {
+    const chan = this.chan
+    // Case: a released handle behaves as a closed channel.
+    if (chan === null) return DONE
+    const value = chan.take()
+    if (value !== EMPTY) return { done: false, value }
+    if (chan.hasReason) throw chan.reason
+    return DONE
+  }
+  park(selection: Selection, index: number): CaseWaiter {
+    const w = new SelRecv<T>(selection, index, this.chan!)
+    this.chan!.parkReceiver(w)
+    return w
+  }
+}
+
+class SelRecv<T> extends CaseWaiter implements Receiving<T> {
+  constructor(
+    selection: Selection,
+    index: number,
+    readonly chan: Chan<T>,
+  ) {
+    super(selection, index)
+  }
+  deliver(value: T): void {
+    this.selection.win(this.index, { done: false, value })
+  }
+  end(chan: Chan<T>): void {
+    if (chan.hasReason) this.selection.fail(chan.reason)
+    else this.selection.win(this.index, DONE)
+  }
+  leave(): void {
+    this.chan.recvq.remove(this)
+  }
+}
+
+class ChanSendPort<T> implements Port<undefined> {
+  constructor(
+    readonly chan: Chan<T> | null,
+    readonly value: T,
+    readonly weight: number,
+  ) {}
+  ready(): boolean {
+    const chan = this.chan
+    return chan === null || chan.state !== OPEN || chan.canOffer(this.weight)
+  }
+  complete(): undefined {
+    const chan = this.chan
+    if (chan === null) throw new ChannelClosedError(this.value)
+    if (chan.offer(this.value, this.weight) === SHUT) throw chan.closedError(this.value)
+    return undefined
+  }
+  park(selection: Selection, index: number): CaseWaiter {
+    const w = new SelSend<T>(selection, index, this.chan!, this.value, this.weight)
+    this.chan!.parkSender(w)
+    return w
+  }
+}
+
+class SelSend<T> extends CaseWaiter implements Sending<T> {
+  constructor(
+    selection: Selection,
+    index: number,
+    readonly chan: Chan<T>,
+    readonly value: T,
+    readonly weight: number,
+  ) {
+    super(selection, index)
+  }
+  admit(): void {
+    this.selection.win(this.index, undefined)
+  }
+  refuse(chan: Chan<T>): void {
+    this.selection.fail(chan.closedError(this.value))
+  }
+  leave(): void {
+    // A withdrawn sender may have been the one blocking lighter senders behind it.
+    if (this.chan.sendq.remove(this)) this.chan.senderLeft()
+  }
+}
