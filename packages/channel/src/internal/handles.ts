@@ -129,9 +129,14 @@ class SendAllWaiter<T> implements Sending<T>, EventListenerObject {
   ) {
     this.#signal = signal
     if (signal !== undefined) signal.addEventListener("abort", this)
-    if (timeout !== undefined && timeout !== Infinity) {
-      this.#timer = setTimeout(() => this.handleEvent(), Math.min(timeout, 0x7fffffff))
-    }
+    if (timeout !== undefined && timeout !== Infinity) this.#armTimer(Date.now() + timeout)
+  }
+
+  // Case: a deadline beyond setTimeout's largest delay (2^31 - 1 ms) is re-armed in steps, not cut short.
+  #armTimer(deadline: number): void {
+    const rest = deadline - Date.now()
+    const fire = rest > 0x7fffffff ? () => this.#armTimer(deadline) : () => this.handleEvent()
+    this.#timer = setTimeout(fire, Math.min(Math.max(rest, 0), 0x7fffffff))
   }
 
   /** Waits for the current value. Precondition: parked in `sendq`. */
