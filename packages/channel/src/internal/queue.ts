@@ -72,7 +72,7 @@ export class Ring<T> implements Queue<T> {
 const CHUNK = 2048
 
 interface Chunk<T> {
-  items: (T | undefined)[] // filled by push up to CHUNK
+  readonly items: (T | undefined)[] // grows to CHUNK slots, then is reused, never truncated
   next: Chunk<T> | null
 }
 
@@ -80,6 +80,7 @@ export class Chunked<T> implements Queue<T> {
   #head: Chunk<T> // chunk holding the oldest value
   #tail: Chunk<T> // chunk receiving pushes
   #index = 0 // index of the oldest value in #head.items
+  #end = 0 // index of the next push in #tail.items
   #spare: Chunk<T> | null = null // one drained chunk kept for reuse
   length = 0
 
@@ -88,14 +89,14 @@ export class Chunked<T> implements Queue<T> {
   }
 
   push(value: T): void {
-    let tail = this.#tail
-    if (tail.items.length === CHUNK) {
+    if (this.#end === CHUNK) {
       const chunk = this.#spare ?? { items: [], next: null }
       this.#spare = null
-      tail.next = chunk
-      this.#tail = tail = chunk
+      this.#tail.next = chunk
+      this.#tail = chunk
+      this.#end = 0
     }
-    tail.items.push(value)
+    this.#tail.items[this.#end++] = value
     this.length++
   }
 
@@ -105,20 +106,20 @@ export class Chunked<T> implements Queue<T> {
     head.items[this.#index] = undefined
     this.length--
     if (++this.#index === CHUNK) {
-      // Case: the head chunk is drained. Move on, keep it as the spare.
+      // Case: the head chunk is drained. Move on and keep it as the spare.
       this.#index = 0
       if (head.next === null) {
-        head.items.length = 0
+        this.#end = 0
       } else {
         this.#head = head.next
         head.next = null
-        head.items.length = 0
         this.#spare = head
       }
     } else if (this.length === 0) {
-      // Case: empty but mid-chunk. Rewind so the chunk is reused from the start.
+      // Case: empty mid-chunk (a consumer keeping up). Rewind and reuse the slots
+      // in place: truncating the array would free and regrow it every time.
       this.#index = 0
-      head.items.length = 0
+      this.#end = 0
     }
     return value
   }
