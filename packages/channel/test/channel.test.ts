@@ -382,6 +382,17 @@ describe("weighted size", () => {
     expect(log).toEqual([])
     expect(rx.tryReceiveMany()).toEqual(["xxxxx"])
   })
+  test("reject with weights refuses a value that does not fit, and lets a heavy one into an empty buffer", async () => {
+    const [tx, rx] = channel<string>({ capacity: 3, overflow: "reject", size: length })
+    await tx.send("xxxxx")
+    const error = await rejection(tx.send("y"))
+    expect(error).toBeInstanceOf(ChannelFullError)
+    expect((error as ChannelFullError<string>).value).toBe("y")
+    expect(rx.tryReceiveMany()).toEqual(["xxxxx"])
+    await tx.send("yy")
+    expect(tx.trySend("zz")).toEqual({ ok: false, reason: "full", value: "zz" })
+    expect(tx.trySend("z")).toEqual({ ok: true })
+  })
 })
 
 // ---------------------------------------------------------------- overflow
@@ -586,6 +597,24 @@ describe("onDrop", () => {
     expect(seen).toEqual([1, 2, 3])
     expect(reported).toHaveLength(3)
     expect([tx.state, tx.size, tx.stats.dropped.cancel]).toEqual(["cancelled", 0, 3])
+  })
+
+  test("onDrop may call back into the channel, here cancelling it", () => {
+    const { log, onDrop } = drops<number>()
+    const [tx, rx] = dropping<number>(1, {
+      onDrop: (v, reason) => {
+        onDrop(v, reason)
+        if (reason === "overflow") rx.cancel()
+      },
+    })
+    tx.trySend(1)
+    expect(tx.trySend(2)).toEqual({ ok: true })
+    expect(log).toEqual([
+      [2, "overflow"],
+      [1, "cancel"],
+    ])
+    expect([tx.state, tx.size]).toEqual(["cancelled", 0])
+    expect(tx.stats).toEqual({ sent: 2, received: 0, dropped: { overflow: 1, cancel: 1 } })
   })
 
   test("without reportError a throwing onDrop is rethrown from a microtask", () => {
@@ -1383,6 +1412,17 @@ describe("sendAll", () => {
     expect(tx.pendingSends).toBe(0)
     expect(await rest).toEqual([2, 3])
     expect(rx.tryReceiveMany()).toEqual([1])
+  })
+
+  test("an abort right after a value was admitted keeps that value and returns the rest", async () => {
+    const [tx, rx] = bounded<number>(1)
+    const ac = new AbortController()
+    const rest = tx.sendAll([1, 2, 3], { signal: ac.signal })
+    await flush()
+    expect(rx.tryReceive()).toEqual({ ok: true, value: 1 }) // admits 2
+    ac.abort()
+    expect(await rest).toEqual([3])
+    expect(rx.tryReceiveMany()).toEqual([2])
   })
 
   test("timeout bounds the whole call, not each value", async () => {

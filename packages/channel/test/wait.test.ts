@@ -5,9 +5,10 @@
  * abort listener and timer being detached on every path out.
  */
 
+import fc from "fast-check"
 import { getEventListeners } from "node:events"
 import { afterEach, describe, expect, test, vi } from "vitest"
-import { bounded, rendezvous, unbounded, type Receiver, type Sender } from "../src/index.js"
+import { bounded, rendezvous, unbounded, type ReceiveResult, type Receiver, type Sender } from "../src/index.js"
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve()
@@ -548,5 +549,60 @@ describe("the abort listener and timer are detached on every path out", () => {
     expect(rest.value).toEqual(["a", "b"])
     detached()
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+// ---------------------------------------------------------------- nothing is lost
+
+describe("nothing is lost to cancellation", () => {
+  type Op = ["send" | "receive" | "abort" | "tryReceive" | "flush", number]
+  const op: fc.Arbitrary<Op> = fc.tuple(
+    fc.constantFrom("send", "receive", "abort", "tryReceive", "flush"),
+    fc.nat(50),
+  )
+
+  test("every accepted value is received exactly once and no aborted send's value ever is", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.array(op, { maxLength: 60 }), async (capacity, ops) => {
+        const [tx, rx] = bounded<number>(capacity)
+        const sends: { value: number; t: Tracked<void> }[] = []
+        const receives: Tracked<ReceiveResult<number>>[] = []
+        const controllers: AbortController[] = []
+        const received: number[] = []
+        let next = 0
+        for (const [kind, k] of ops) {
+          if (kind === "send" || kind === "receive") {
+            const ac = new AbortController()
+            controllers.push(ac)
+            if (kind === "send") sends.push({ value: next, t: track(tx.send(next++, { signal: ac.signal })) })
+            else receives.push(track(rx.receive({ signal: ac.signal })))
+          } else if (kind === "abort") {
+            if (controllers.length > 0) controllers[k % controllers.length]!.abort("aborted")
+          } else if (kind === "tryReceive") {
+            const r = rx.tryReceive()
+            if (r.ok) received.push(r.value)
+          } else {
+            await flush()
+          }
+        }
+        // Close, drain what was accepted or is still waiting, and let every promise settle.
+        tx.close()
+        for (let r = rx.tryReceive(); r.ok; r = rx.tryReceive()) received.push(r.value)
+        await flush()
+        for (const t of receives) {
+          expect(t.status).not.toBe("pending")
+          if (t.status === "fulfilled" && !t.value!.done) received.push(t.value!.value)
+          if (t.status === "rejected") expect(t.error).toBe("aborted")
+        }
+        expect(sends.every((s) => s.t.status !== "pending")).toBe(true)
+        const accepted = sends.filter((s) => s.t.status === "fulfilled").map((s) => s.value)
+        const refused = new Set(sends.filter((s) => s.t.status === "rejected").map((s) => s.value))
+        expect([...received].sort((a, b) => a - b)).toEqual(accepted)
+        expect(received.some((v) => refused.has(v))).toBe(false)
+        expect([rx.state, rx.pendingSends, rx.pendingReceives]).toEqual(["closed", 0, 0])
+        expect(tx.stats.sent).toBe(accepted.length)
+      }),
+      { numRuns: 300 },
+    )
   })
 })
