@@ -176,8 +176,8 @@ export const tryReceive = <A, E = unknown>(self: Receiver<A>): Effect.Effect<Opt
  * ```
  */
 export const close: {
-  (reason?: unknown): <A>(self: Sender<A>) => Effect.Effect<void>
   <A>(self: Sender<A>, reason?: unknown): Effect.Effect<void>
+  (reason?: unknown): <A>(self: Sender<A>) => Effect.Effect<void>
 } = dual(
   (args) => isSender(args[0]),
   <A>(self: Sender<A>, reason?: unknown): Effect.Effect<void> => Effect.sync(() => self.close(reason)),
@@ -203,8 +203,8 @@ export const close: {
  * ```
  */
 export const cancel: {
-  (reason?: unknown): <A>(self: Receiver<A>) => Effect.Effect<A[]>
   <A>(self: Receiver<A>, reason?: unknown): Effect.Effect<A[]>
+  (reason?: unknown): <A>(self: Receiver<A>) => Effect.Effect<A[]>
 } = dual(
   (args) => isReceiver(args[0]),
   <A>(self: Receiver<A>, reason?: unknown): Effect.Effect<A[]> =>

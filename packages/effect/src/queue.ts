@@ -39,6 +39,9 @@ export interface ToQueueOptions<A> {
  * with `Cause.Done` after the last value), `close(e)` becomes `Queue.fail(e)`,
  * a cancelled channel becomes `Queue.shutdown`.
  *
+ * The full `Queue` is returned so that a consumer can `Queue.shutdown` it;
+ * offer nothing into it (values offered there bypass the channel).
+ *
  * Cancellation: the bridge owns `rx`. `Queue.shutdown` on the returned queue,
  * or the end of the scope, releases it (`rx.cancel()`), which cancels the
  * channel if it was the last receiver.
@@ -62,7 +65,7 @@ export interface ToQueueOptions<A> {
 export const toQueue = <A, E = unknown>(
   rx: Receiver<A>,
   options?: ToQueueOptions<A>,
-): Effect.Effect<Queue.Dequeue<A, E | Cause.Done>, never, Scope.Scope> =>
+): Effect.Effect<Queue.Queue<A, E | Cause.Done>, never, Scope.Scope> =>
   Effect.gen(function* () {
     const queue = yield* Queue.bounded<A, E | Cause.Done>(0)
     const onDrop = options?.onDrop
@@ -154,8 +157,8 @@ export const fromQueue = <A, E>(
             else tx.close(error.value)
           } else {
             // Case: the queue was shut down (or interrupted): cancel the channel.
-            tx.close()
             rx.cancel()
+            tx.close()
           }
           return
         }
