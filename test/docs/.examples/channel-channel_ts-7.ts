@@ -1,0 +1,4 @@
+import { unbounded } from "@panama/channel"
+const [tx, rx] = unbounded<string>()
+
+export {}

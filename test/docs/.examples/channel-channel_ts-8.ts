@@ -1,0 +1,4 @@
+import { rendezvous } from "@panama/channel"
+const [tx, rx] = rendezvous<string>()
+
+export {}
