@@ -51,6 +51,11 @@ function closedValue(error: unknown): unknown {
   return (error as ChannelClosedError).value
 }
 
+/** Whether `ids` is exactly 0, 1, ..., n - 1 (cheaper than toEqual on long arrays). */
+function isRange(ids: readonly number[], n: number): boolean {
+  return ids.length === n && ids.every((id, i) => id === i)
+}
+
 /** A small seeded generator (mulberry32), so random runs are reproducible. */
 function rng(seed: number): (below: number) => number {
   let a = seed >>> 0
@@ -158,7 +163,9 @@ describe("crossbeam list.rs: unbounded channels", () => {
   test("try_send: trySend never reports full and reports closed with the value once the receiver is gone", () => {
     const COUNT = 1_000
     const [tx, rx] = unbounded<number>()
-    for (let i = 0; i < COUNT; i++) expect(tx.trySend(i)).toEqual({ ok: true })
+    let refused = 0
+    for (let i = 0; i < COUNT; i++) if (!tx.trySend(i).ok) refused++
+    expect(refused).toBe(0)
     expect(rx.size).toBe(COUNT)
 
     rx.cancel()
@@ -168,11 +175,13 @@ describe("crossbeam list.rs: unbounded channels", () => {
   test("send: send never waits and rejects with the value once the receiver is gone", async () => {
     const COUNT = 1_000
     const [tx, rx] = unbounded<number>()
+    let waited = 0
     for (let i = 0; i < COUNT; i++) {
       const sent = track(tx.send(i))
       await Promise.resolve()
-      expect(sent.settled).toBe(true)
+      if (!sent.settled) waited++
     }
+    expect(waited).toBe(0)
     expect(tx.pendingSends).toBe(0)
 
     rx.cancel()
@@ -393,7 +402,7 @@ describe("crossbeam list.rs: unbounded channels", () => {
       expect(dropped).toEqual([])
       tx.close()
       rx.cancel()
-      expect([...received, ...dropped]).toEqual(Array.from({ length: steps + additional }, (_, i) => i))
+      expect(isRange([...received, ...dropped], steps + additional)).toBe(true)
       expect(tx.stats).toEqual({ sent: steps + additional, received: steps, dropped: { overflow: 0, cancel: additional } })
     }
   })
