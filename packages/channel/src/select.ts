@@ -10,7 +10,7 @@ import type { OneshotReceiver } from "./oneshot.js"
 import type { WatchReceiver } from "./watch.js"
 import { ChannelClosedError } from "./errors.js"
 import { EMPTY, OPEN, SHUT, type Chan, type Receiving, type Sending } from "./internal/core.js"
-import { CORE } from "./internal/handles.js"
+import { CORE, ReceiverHandle, SenderHandle } from "./internal/handles.js"
 import { CaseWaiter, SELECT, Selection, type Port, type SelectSource } from "./internal/select-core.js"
 import { checkWaitOptions, timeoutError, type Timer, type WaitOptions } from "./internal/wait.js"
 
@@ -88,7 +88,8 @@ export function recv<T>(source: WatchReceiver<T>): RecvCase<ReceiveResult<T>>
 export function recv<T>(source: OneshotReceiver<T>): RecvCase<ReceiveResult<T>>
 export function recv(source: unknown): RecvCase<unknown> {
   if (source !== null && typeof source === "object") {
-    if (CORE in source) {
+    // Case: a channel receiver (a sender handle also has CORE, so check the class).
+    if (source instanceof ReceiverHandle) {
       const rx = source as { [CORE]: Chan<unknown> | null }
       return new RecvCase(() => new ChanRecvPort(rx[CORE]))
     }
@@ -116,7 +117,7 @@ export function recv(source: unknown): RecvCase<unknown> {
  * ```
  */
 export function send<T>(tx: Sender<T>, value: T): SendCase<T> {
-  if (tx === null || typeof tx !== "object" || !(CORE in tx)) throw new TypeError("send() needs a sender")
+  if (!(tx instanceof SenderHandle)) throw new TypeError("send() needs a sender")
   const handle = tx as unknown as { [CORE]: Chan<T> | null }
   return new SendCase(() => {
     const chan = handle[CORE]

@@ -96,16 +96,27 @@ class Cell<T> {
   }
 
   wakeAll(): void {
-    let w: Wake<ReceiveResult<T>> | null
-    while ((w = this.waiters.shift()) !== null) {
+    // Walks the queue in place: a waiter whose receiver an earlier waiter already
+    // moved to this version (two waits on one receiver) stays parked. Each wake may
+    // withdraw other waiters (a select's other cases), so go on from the head.
+    let w = this.waiters.head
+    while (w !== null) {
       let r: ReceiveResult<T> | typeof NOT_READY
       try {
         r = this.poll(w.owner as Rx<T>)
       } catch (error) {
+        this.waiters.remove(w)
         w.fail(error)
+        w = this.waiters.head
         continue
       }
-      w.wake(r as ReceiveResult<T>)
+      if (r === NOT_READY) {
+        w = w.next as Wake<ReceiveResult<T>> | null
+        continue
+      }
+      this.waiters.remove(w)
+      w.wake(r)
+      w = this.waiters.head
     }
   }
 }

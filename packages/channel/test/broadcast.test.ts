@@ -1,0 +1,508 @@
+/**
+ * `broadcast` as SPEC §6 and issue 3 describe it: every receiver gets every
+ * value sent after it subscribed, each through its own buffer; `suspend`
+ * waits for the slowest receiver, `drop-oldest` makes a lagging receiver skip
+ * and report `{ lagged: n }`, `drop-newest` makes it miss the new value,
+ * `reject` refuses the send; a value dropped for every receiver reaches
+ * `onDrop` once; close / cancel as for channels; unsubscribing frees the
+ * slowest; a broadcast receiver takes part in `select`.
+ */
+
+import { getEventListeners } from "node:events"
+import { afterEach, describe, expect, test, vi } from "vitest"
+import {
+  broadcast,
+  ChannelClosedError,
+  ChannelFullError,
+  recv,
+  select,
+  trySelect,
+  unbounded,
+  type BroadcastReceiver,
+  type DropReason,
+} from "../src/index.js"
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}
+
+interface Tracked<T> {
+  status: "pending" | "fulfilled" | "rejected"
+  value?: T
+  error?: unknown
+}
+
+function track<T>(promise: PromiseLike<T>): Tracked<T> {
+  const t: Tracked<T> = { status: "pending" }
+  promise.then(
+    (value) => {
+      t.status = "fulfilled"
+      t.value = value
+    },
+    (error: unknown) => {
+      t.status = "rejected"
+      t.error = error
+    },
+  )
+  return t
+}
+
+async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a rejection")
+}
+
+/** Everything a receiver holds now, lag reports included, in order. */
+function take<T>(rx: BroadcastReceiver<T>): (T | { lagged: number })[] {
+  const out: (T | { lagged: number })[] = []
+  for (;;) {
+    const r = rx.tryReceive()
+    if (!r.ok) return out
+    out.push("lagged" in r ? { lagged: r.lagged } : r.value)
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe("broadcast: options", () => {
+  test("capacity is required: an integer >= 1 or Infinity", () => {
+    expect(() => broadcast({} as never)).toThrow(TypeError)
+    expect(() => broadcast({ capacity: 0 })).toThrow(RangeError)
+    expect(() => broadcast({ capacity: 1.5 })).toThrow(RangeError)
+    expect(() => broadcast({ capacity: Number.NaN })).toThrow(RangeError)
+    expect(() => broadcast({ capacity: Infinity })).not.toThrow()
+  })
+
+  test("an unknown overflow policy or a non-function onDrop throws TypeError", () => {
+    expect(() => broadcast({ capacity: 1, overflow: "nope" as never })).toThrow(TypeError)
+    expect(() => broadcast({ capacity: 1, onDrop: 1 as never })).toThrow(TypeError)
+    expect(() => broadcast(null as never)).toThrow(TypeError)
+  })
+})
+
+describe("broadcast: every receiver gets every value sent after it subscribed", () => {
+  test("two receivers each get every value, in order", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 4 })
+    const b = tx.subscribe()
+    await tx.send(1)
+    await tx.send(2)
+    expect(take(a)).toEqual([1, 2])
+    expect(take(b)).toEqual([1, 2])
+  })
+
+  test("a receiver subscribed later misses what was sent before", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 4 })
+    await tx.send(1)
+    const late = tx.subscribe()
+    await tx.send(2)
+    expect(take(a)).toEqual([1, 2])
+    expect(take(late)).toEqual([2])
+  })
+
+  test("a waiting receive gets the value directly", async () => {
+    const [tx, a] = broadcast<string>({ capacity: 1 })
+    const b = tx.subscribe()
+    const ra = track(a.receive())
+    await flush()
+    await tx.send("x")
+    await flush()
+    expect(ra.value).toEqual({ done: false, value: "x" })
+    expect(a.size).toBe(0)
+    expect(b.size).toBe(1)
+  })
+
+  test("the sender reports receivers, capacity and state", () => {
+    const [tx, a] = broadcast<number>({ capacity: 3 })
+    const b = tx.subscribe()
+    expect([tx.receivers, tx.capacity, tx.state, tx.senders]).toEqual([2, 3, "open", 1])
+    b.cancel()
+    a.cancel()
+    expect(tx.receivers).toBe(0)
+  })
+
+  test("async iteration yields the values and ends on close", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 8 })
+    await tx.send(1)
+    await tx.send(2)
+    tx.close()
+    const seen: number[] = []
+    for await (const v of rx) seen.push(v)
+    expect(seen).toEqual([1, 2])
+  })
+})
+
+describe("broadcast: suspend", () => {
+  test("a send waits for the slowest receiver's room", async () => {
+    const [tx, fast] = broadcast<number>({ capacity: 1 })
+    const slow = tx.subscribe()
+    await tx.send(1)
+    expect(take(fast)).toEqual([1])
+    const s = track(tx.send(2))
+    await flush()
+    expect(s.status).toBe("pending")
+    expect(tx.pendingSends).toBe(1)
+    expect(tx.trySend(3)).toEqual({ ok: false, reason: "full", value: 3 })
+    expect(slow.tryReceive()).toEqual({ ok: true, value: 1 })
+    await flush()
+    expect(s.status).toBe("fulfilled")
+    expect(take(fast)).toEqual([2])
+    expect(take(slow)).toEqual([2])
+  })
+
+  test("unsubscribing the slowest receiver lets a waiting send through", async () => {
+    const [tx, fast] = broadcast<number>({ capacity: 1 })
+    const slow = tx.subscribe()
+    await tx.send(1)
+    take(fast)
+    const s = track(tx.send(2))
+    await flush()
+    expect(s.status).toBe("pending")
+    slow.cancel()
+    await flush()
+    expect(s.status).toBe("fulfilled")
+    expect(take(fast)).toEqual([2])
+  })
+
+  test("an aborted waiting send delivers nothing to any receiver", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    const b = tx.subscribe()
+    await tx.send(1)
+    take(a)
+    const ac = new AbortController()
+    const s = track(tx.send(2, { signal: ac.signal }))
+    await flush()
+    ac.abort("no")
+    await flush()
+    expect(s).toEqual({ status: "rejected", error: "no" })
+    expect(tx.pendingSends).toBe(0)
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0)
+    expect(take(b)).toEqual([1])
+    expect(take(a)).toEqual([])
+  })
+
+  test("a timed-out waiting send rejects with TimeoutError and delivers nothing", async () => {
+    vi.useFakeTimers()
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    await tx.send(1)
+    const s = track(tx.send(2, { timeout: 10 }))
+    await vi.advanceTimersByTimeAsync(10)
+    expect((s.error as DOMException).name).toBe("TimeoutError")
+    expect(take(a)).toEqual([1])
+  })
+
+  test("waiting senders are admitted in order", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    await tx.send(0)
+    const s1 = track(tx.send(1))
+    const s2 = track(tx.send(2))
+    await flush()
+    expect(a.tryReceive()).toEqual({ ok: true, value: 0 })
+    await flush()
+    expect([s1.status, s2.status]).toEqual(["fulfilled", "pending"])
+    expect(a.tryReceive()).toEqual({ ok: true, value: 1 })
+    await flush()
+    expect(s2.status).toBe("fulfilled")
+    expect(take(a)).toEqual([2])
+  })
+})
+
+describe("broadcast: drop-oldest", () => {
+  test("a lagging receiver skips its oldest values and its next receive reports how many", async () => {
+    const [tx, slow] = broadcast<number>({ capacity: 2, overflow: "drop-oldest" })
+    const fast = tx.subscribe()
+    for (let i = 1; i <= 5; i++) {
+      await tx.send(i)
+      expect(fast.tryReceive()).toEqual({ ok: true, value: i })
+    }
+    expect(await slow.receive()).toEqual({ done: false, lagged: 3, value: undefined })
+    expect(await slow.receive()).toEqual({ done: false, value: 4 })
+    expect(await slow.receive()).toEqual({ done: false, value: 5 })
+  })
+
+  test("sends never wait under drop-oldest", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 1, overflow: "drop-oldest" })
+    for (let i = 0; i < 10; i++) expect(tx.trySend(i)).toEqual({ ok: true })
+    expect(take(rx)).toEqual([{ lagged: 9 }, 9])
+  })
+
+  test("async iteration skips lag reports", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 1, overflow: "drop-oldest" })
+    tx.trySend(1)
+    tx.trySend(2)
+    tx.close()
+    const seen: number[] = []
+    for await (const v of rx) seen.push(v)
+    expect(seen).toEqual([2])
+  })
+})
+
+describe("broadcast: drop-newest and reject", () => {
+  test("drop-newest: a full receiver misses the new value and reports it", async () => {
+    const [tx, slow] = broadcast<number>({ capacity: 1, overflow: "drop-newest" })
+    const fast = tx.subscribe()
+    tx.trySend(1)
+    take(fast)
+    expect(tx.trySend(2)).toEqual({ ok: true })
+    expect(take(fast)).toEqual([2])
+    expect(take(slow)).toEqual([{ lagged: 1 }, 1])
+  })
+
+  test("reject: a send while any receiver is full rejects with ChannelFullError carrying the value", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1, overflow: "reject" })
+    const b = tx.subscribe()
+    await tx.send(1)
+    take(a)
+    const error = (await rejection(tx.send(2))) as ChannelFullError<number>
+    expect(error).toBeInstanceOf(ChannelFullError)
+    expect(error.value).toBe(2)
+    expect(tx.trySend(3)).toEqual({ ok: false, reason: "full", value: 3 })
+    expect(take(a)).toEqual([])
+    expect(take(b)).toEqual([1])
+  })
+})
+
+describe("broadcast: onDrop", () => {
+  test("a value dropped for every receiver reaches onDrop once", () => {
+    const dropped: [number, DropReason][] = []
+    const [tx, a] = broadcast<number>({ capacity: 1, overflow: "drop-oldest", onDrop: (v, why) => dropped.push([v, why]) })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    tx.trySend(2)
+    expect(dropped).toEqual([[1, "overflow"]])
+    expect(take(a)).toEqual([{ lagged: 1 }, 2])
+    expect(take(b)).toEqual([{ lagged: 1 }, 2])
+    expect(dropped).toEqual([[1, "overflow"]])
+  })
+
+  test("a value one receiver got and another dropped does not reach onDrop", () => {
+    const dropped: number[] = []
+    const [tx, a] = broadcast<number>({ capacity: 1, overflow: "drop-oldest", onDrop: (v) => dropped.push(v) })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    expect(take(a)).toEqual([1])
+    tx.trySend(2)
+    expect(dropped).toEqual([])
+    tx.trySend(3)
+    expect(dropped).toEqual([2])
+    expect(take(b)).toEqual([{ lagged: 2 }, 3])
+  })
+
+  test("drop-newest: a new value every receiver missed reaches onDrop once", () => {
+    const dropped: [number, DropReason][] = []
+    const [tx] = broadcast<number>({ capacity: 1, overflow: "drop-newest", onDrop: (v, why) => dropped.push([v, why]) })
+    tx.subscribe()
+    tx.trySend(1)
+    tx.trySend(2)
+    tx.trySend(3)
+    expect(dropped).toEqual([
+      [2, "overflow"],
+      [3, "overflow"],
+    ])
+  })
+
+  test("cancelling the broadcast passes each undelivered value to onDrop once with reason cancel", () => {
+    const dropped: [number, DropReason][] = []
+    const [tx, a] = broadcast<number>({ capacity: 4, onDrop: (v, why) => dropped.push([v, why]) })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    tx.trySend(2)
+    expect(a.tryReceive()).toEqual({ ok: true, value: 1 })
+    b.cancel("stop")
+    expect(dropped).toEqual([[2, "cancel"]])
+  })
+
+  test("unsubscribing the only holder of a value passes it to onDrop with reason cancel", () => {
+    const dropped: [number, DropReason][] = []
+    const [tx, a] = broadcast<number>({ capacity: 4, onDrop: (v, why) => dropped.push([v, why]) })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    take(a)
+    b.cancel()
+    expect(dropped).toEqual([])
+    tx.trySend(2)
+    a.cancel()
+    expect(dropped).toEqual([[2, "cancel"]])
+  })
+
+  test("a value sent while nobody subscribed is accepted and reaches onDrop", () => {
+    const dropped: number[] = []
+    const [tx, a] = broadcast<number>({ capacity: 1, onDrop: (v) => dropped.push(v) })
+    a.cancel()
+    expect(tx.trySend(1)).toEqual({ ok: true })
+    expect(dropped).toEqual([1])
+  })
+})
+
+describe("broadcast: close and cancel", () => {
+  test("after close each receiver still gets its buffered values, then done", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 4 })
+    const b = tx.subscribe()
+    await tx.send(1)
+    tx.close()
+    expect(tx.state).toBe("closed")
+    expect(await a.receive()).toEqual({ done: false, value: 1 })
+    expect(await a.receive()).toEqual({ done: true, value: undefined })
+    expect(await b.receive()).toEqual({ done: false, value: 1 })
+    expect(await b.receive()).toEqual({ done: true, value: undefined })
+  })
+
+  test("after close with a reason, receivers see the reason once drained", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 4 })
+    await tx.send(1)
+    const waiting = tx.subscribe()
+    const w = track(waiting.receive())
+    await flush()
+    tx.close("end")
+    await flush()
+    expect(w).toEqual({ status: "rejected", error: "end" })
+    expect(await a.receive()).toEqual({ done: false, value: 1 })
+    expect(await rejection(a.receive())).toBe("end")
+  })
+
+  test("a send after close rejects with ChannelClosedError carrying the value", async () => {
+    const [tx] = broadcast<number>({ capacity: 1 })
+    const tx2 = tx.clone()
+    tx.close()
+    expect(tx.state).toBe("open")
+    expect((await rejection(tx.send(1))) as ChannelClosedError<number>).toBeInstanceOf(ChannelClosedError)
+    expect(tx.trySend(2)).toEqual({ ok: false, reason: "closed", value: 2 })
+    tx2.close()
+    expect(tx2.state).toBe("closed")
+    expect(((await rejection(tx2.send(3))) as ChannelClosedError<number>).value).toBe(3)
+  })
+
+  test("a sender waiting at close stays waiting and is admitted as room appears", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    await tx.send(1)
+    const s = track(tx.send(2))
+    await flush()
+    tx.close()
+    expect(tx.state).toBe("closing")
+    expect(await a.receive()).toEqual({ done: false, value: 1 })
+    await flush()
+    expect(s.status).toBe("fulfilled")
+    expect(tx.state).toBe("closed")
+    expect(await a.receive()).toEqual({ done: false, value: 2 })
+    expect(await a.receive()).toEqual({ done: true, value: undefined })
+  })
+
+  test("cancel with a reason discards buffers, refuses waiting senders and rejects receivers", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    const b = tx.subscribe()
+    await tx.send(1)
+    const s = track(tx.send(2))
+    await flush()
+    a.cancel("boom")
+    await flush()
+    expect(tx.state).toBe("cancelled")
+    expect(s.status).toBe("rejected")
+    expect((s.error as ChannelClosedError<number>).value).toBe(2)
+    expect((s.error as ChannelClosedError<number>).cause).toBe("boom")
+    expect(await rejection(b.receive())).toBe("boom")
+    expect(b.size).toBe(0)
+  })
+
+  test("the sender's closed resolves on close; a receiver's closed once it is drained", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    const txc = track(tx.closed)
+    const rxc = track(a.closed)
+    await tx.send(1)
+    tx.close()
+    await flush()
+    expect(txc.status).toBe("fulfilled")
+    expect(rxc.status).toBe("pending")
+    await a.receive()
+    await flush()
+    expect(rxc.status).toBe("fulfilled")
+  })
+
+  test("an unsubscribed receiver's receive resolves done", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    await tx.send(1)
+    const w = track(tx.subscribe().receive())
+    a.cancel()
+    a.cancel()
+    expect(await a.receive()).toEqual({ done: true, value: undefined })
+    expect(w.status).toBe("pending")
+  })
+
+  test("a receiver subscribed after the broadcast closed is done at once", async () => {
+    const [tx] = broadcast<number>({ capacity: 2 })
+    tx.close()
+    expect(await tx.subscribe().receive()).toEqual({ done: true, value: undefined })
+  })
+
+  test("an aborted receive takes nothing", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    const ac = new AbortController()
+    const r = track(a.receive({ signal: ac.signal }))
+    await flush()
+    ac.abort("x")
+    await tx.send(1)
+    await flush()
+    expect(r).toEqual({ status: "rejected", error: "x" })
+    expect(take(a)).toEqual([1])
+  })
+})
+
+describe("broadcast in select", () => {
+  test("a recv case on a broadcast receiver with a buffered value completes with it", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    await tx.send(1)
+    expect(await select([recv(a)])).toEqual({ index: 0, value: { done: false, value: 1 } })
+  })
+
+  test("a lag report is a ready result for a recv case", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1, overflow: "drop-oldest" })
+    tx.trySend(1)
+    tx.trySend(2)
+    expect(trySelect([recv(a)])).toEqual({ index: 0, value: { done: false, lagged: 1, value: undefined } })
+  })
+
+  test("two recv cases on receivers of one broadcast: one wins and the other receiver keeps the value", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    const b = tx.subscribe()
+    const r = track(select([recv(a), recv(b)]))
+    await flush()
+    await tx.send(7)
+    await flush()
+    expect(r.value?.value).toEqual({ done: false, value: 7 })
+    const other = r.value?.index === 0 ? b : a
+    const winner = r.value?.index === 0 ? a : b
+    expect(take(other)).toEqual([7])
+    expect(take(winner)).toEqual([])
+  })
+
+  test("a waiting recv case on a broadcast leaves when another case wins", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    const [otx, other] = unbounded<number>()
+    const r = track(select([recv(a), recv(other)]))
+    await flush()
+    otx.trySend(1)
+    await flush()
+    expect(r.value).toEqual({ index: 1, value: { done: false, value: 1 } })
+    await tx.send(2)
+    expect(take(a)).toEqual([2])
+  })
+
+  test("a recv case on a closed broadcast completes with done, or rejects with the reason", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    tx.close()
+    expect(await select([recv(a)])).toEqual({ index: 0, value: { done: true, value: undefined } })
+    const [tx2, b] = broadcast<number>({ capacity: 2 })
+    tx2.close("r")
+    expect(await rejection(select([recv(b)]))).toBe("r")
+  })
+
+  test("a recv case on an unsubscribed receiver completes with done", async () => {
+    const [, a] = broadcast<number>({ capacity: 2 })
+    a.cancel()
+    expect(await select([recv(a)])).toEqual({ index: 0, value: { done: true, value: undefined } })
+  })
+})
