@@ -101,9 +101,10 @@ export class Feeder<T> {
         this.#enqueue(value)
         return
       case "reject":
+        // The held values go first (as waiting sends), then the close that refuses this one.
         this.#stopped = true
-        this.#sink.close(new ChannelFullError(value))
         this.#release()
+        this.#sink.close(new ChannelFullError(value))
         this.onHalt()
     }
   }
