@@ -185,6 +185,44 @@ describe("go test/chan/fifo.go", () => {
     await Promise.all(links)
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
   })
+
+  // The daisy chain above lets only one receiver wait at a time. Go's runtime
+  // also serves its wait queues in arrival order, and SPEC §1 requires it, so
+  // these variants park all N at once.
+  test.each([0, 1])(
+    "SynchFifo with all receivers parked at once (capacity %i): they are served in the order they started waiting",
+    async (capacity) => {
+      const [tx, rx] = make<number>(capacity)
+      const order: Array<[link: number, value: number]> = []
+      const links = Array.from({ length: N }, async (_, link) => {
+        const r = await rx.receive()
+        if (!r.done) order.push([link, r.value])
+      })
+      await turn()
+      expect(rx.pendingReceives).toBe(N)
+      for (let i = 0; i < N; i++) await tx.send(i)
+      await Promise.all(links)
+      expect(order).toEqual(Array.from({ length: N }, (_, i) => [i, i]))
+    },
+  )
+
+  test.each([0, 1])(
+    "SynchFifo with all senders parked at once (capacity %i): their values are taken in the order they started waiting",
+    async (capacity) => {
+      const [tx, rx] = make<number>(capacity)
+      for (let i = 0; i < capacity; i++) await tx.send(-1) // fill the buffer first
+      const sends = Array.from({ length: N }, (_, i) => tx.send(i))
+      await turn()
+      expect(tx.pendingSends).toBe(N)
+      const got: number[] = []
+      for (let i = 0; i < capacity + N; i++) {
+        const r = await rx.receive()
+        if (!r.done) got.push(r.value)
+      }
+      await Promise.all(sends)
+      expect(got).toEqual([...Array.from({ length: capacity }, () => -1), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    },
+  )
 })
 
 describe("go test/chan/nonblock.go: non-blocking send and receive", () => {
