@@ -197,6 +197,8 @@ describe("crossbeam array.rs: bounded channels", () => {
     const [tx, rx] = bounded<number>(2)
     await tx.send(1, { timeout: 60_000 })
     await tx.send(2, { timeout: 60_000 })
+    // Rust returns the value inside `SendTimeoutError::Timeout(3)`; SPEC §2
+    // rejects with a plain TimeoutError, and the caller still holds the value.
     expect(isTimeout(await rejectionOf(tx.send(3, { timeout: 2 })))).toBe(true)
     expect(tx.pendingSends).toBe(0)
 

@@ -178,6 +178,15 @@ describe("crossbeam zero.rs: rendezvous channels", () => {
     expect(tx.pendingSends).toBe(0)
     expect(rx.tryReceive()).toEqual({ ok: false, reason: "empty" }) // 7 is not in the channel
 
+    // The same with an AbortSignal instead of a timeout: aborted, nothing left behind.
+    const controller = new AbortController()
+    const aborted = tx.send(70, { signal: controller.signal })
+    await turn()
+    expect(tx.pendingSends).toBe(1)
+    controller.abort("stop")
+    expect(await rejectionOf(aborted)).toBe("stop")
+    expect(tx.pendingSends).toBe(0)
+
     const waiting = rx.receive()
     await turn()
     await tx.send(8, { timeout: 60_000 })
