@@ -9,7 +9,6 @@ import {
   DROP_NEWEST,
   DROP_OLDEST,
   OVERFLOW_NAMES,
-  type DropReason as CoreDropReason,
 } from "./internal/core.js"
 import { DISPOSE, ReceiverHandle, SenderHandle } from "./internal/handles.js"
 import type { WaitOptions } from "./internal/wait.js"
@@ -19,8 +18,10 @@ export type { WaitOptions }
 /** What a send does when the buffer is full. See the package README, "Overflow". */
 export type Overflow = "suspend" | "drop-newest" | "drop-oldest" | "reject"
 
+// NOTE: spelled out rather than aliased to internal/core.ts's DropReason, so the
+// generated API docs do not point into internal/ (core.ts uses the same union).
 /** Why an accepted value was passed to `onDrop`. */
-export type DropReason = CoreDropReason
+export type DropReason = "overflow" | "cancel"
 
 /** `open → closing → closed`, or `open | closing → cancelled`; states only advance. */
 export type ChannelState = "open" | "closing" | "closed" | "cancelled"
