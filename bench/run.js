@@ -1,0 +1,226 @@
+/**
+ * `npm run bench`: runs every peer x scenario in a fresh Node process
+ * (worker.js), peers interleaved in a different order each round, and prints
+ * markdown tables of medians and ratios; writes every sample to
+ * results/latest.json.
+ *
+ *   BENCH_ROUNDS=5       samples per peer x scenario (default 5; 1 with BENCH_QUICK)
+ *   BENCH_QUICK=1        smoke run: 1 round, small runs, under a minute
+ *   BENCH_PEERS=a,b      only these peers (file names in peers/; the toy is always kept)
+ *   BENCH_SCENARIOS=a,b  only these scenarios (ids in scenarios.js)
+ *   BENCH_CLOCK=cpu      rank by each process's CPU time instead of the wall clock
+ *                        (steadier when other work shares the machine; both are recorded)
+ *   BENCH_REPORT=file    print the tables of a saved results file instead of running
+ */
+import { spawnSync } from "node:child_process"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { cpus, loadavg } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { applies, GROUPS, SCENARIOS } from "./scenarios.js"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const ALL_PEERS = [
+  "toy",
+  "panama",
+  "panama-fast",
+  "effect",
+  "native-stream",
+  "polyfill-stream",
+  "it-pushable",
+  "async-channel",
+  "rxjs-subject",
+]
+
+const clock = process.env.BENCH_CLOCK ?? "wall"
+if (clock !== "wall" && clock !== "cpu") throw new TypeError("BENCH_CLOCK must be wall or cpu")
+const saved = process.env.BENCH_REPORT ? JSON.parse(readFileSync(process.env.BENCH_REPORT, "utf8")) : undefined
+
+const quick = saved?.meta.quick ?? process.env.BENCH_QUICK === "1"
+const rounds = saved?.meta.rounds ?? Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5))
+if (!(Number.isInteger(rounds) && rounds >= 1)) throw new RangeError("BENCH_ROUNDS must be an integer >= 1")
+const peerIds = saved?.meta.peers ?? pick(process.env.BENCH_PEERS, ALL_PEERS, "peer")
+if (!peerIds.includes("toy")) peerIds.unshift("toy") // every ratio is to the toy
+const scenarioIds = saved?.meta.scenarios ?? pick(process.env.BENCH_SCENARIOS, Object.keys(SCENARIOS), "scenario")
+
+const peers = {}
+for (const id of peerIds) peers[id] = (await import(`./peers/${id}.js`)).default
+
+const meta = saved?.meta ?? {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`,
+  load: loadavg().map((x) => x.toFixed(1)).join(" "),
+  rounds,
+  quick,
+  peers: peerIds,
+  scenarios: scenarioIds,
+}
+
+// ------------------------------------------------------------------ run
+
+let samples = saved?.samples
+if (samples === undefined) {
+  const jobs = []
+  for (const s of scenarioIds) {
+    const able = peerIds.filter((p) => applies(peers[p], s))
+    for (let r = 0; r < rounds; r++) for (const p of order(able, r)) jobs.push({ peer: p, scenario: s, round: r + 1 })
+  }
+  console.error(`${jobs.length} samples, each in a fresh process${quick ? " (quick)" : ""}`)
+  samples = []
+  const started = Date.now()
+  jobs.forEach((job, i) => {
+    const sample = runWorker(job)
+    samples.push(sample)
+    const shown = sample.error !== undefined ? `error: ${sample.error.split("\n")[0]}` : format(sample.scenario, sample.value)
+    console.error(`[${i + 1}/${jobs.length}] ${job.scenario} round ${job.round} ${job.peer}: ${shown}`)
+  })
+  meta.seconds = Math.round((Date.now() - started) / 1000)
+  meta.loadAfter = loadavg().map((x) => x.toFixed(1)).join(" ")
+}
+/** The rate a sample ranks by, and its microtask reference, on the chosen clock. */
+const rate = (x) => (clock === "cpu" && x.cpuValue !== undefined ? x.cpuValue : x.value)
+const hop = (x) => (clock === "cpu" ? x.cpuMicrotask : x.microtask)
+
+// ------------------------------------------------------------------ report
+
+const summary = {}
+for (const s of scenarioIds) {
+  summary[s] = {}
+  for (const p of peerIds) {
+    const mine = samples.filter((x) => x.peer === p && x.scenario === s && x.error === undefined)
+    if (mine.length === 0) continue
+    const values = mine.map(rate)
+    const entry = { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values.length }
+    if (mine[0].microtask !== undefined) entry.perMicrotask = median(mine.map((x) => rate(x) / hop(x)))
+    summary[s][p] = entry
+  }
+  for (const entry of Object.values(summary[s])) {
+    const toy = summary[s].toy
+    if (toy !== undefined) entry.perToy = entry.median / toy.median
+  }
+}
+const reference = median(samples.filter((x) => x.microtask !== undefined).map(hop))
+
+const out = []
+out.push(
+  `## panama bench: Node ${meta.node}, ${meta.cpu}, ${rounds} round${rounds > 1 ? "s" : ""}, ${clock} clock` +
+    `${quick ? " (BENCH_QUICK)" : ""}`,
+)
+out.push("")
+out.push(
+  `Median of ${rounds} sample${rounds > 1 ? "s" : ""} per cell, each sample in a fresh process, peers interleaved. ` +
+    `Cells: rate · ratio to the toy (medians) · ratio to one microtask hop (\`await Promise.resolve()\` per message, ` +
+    `measured in the same process as each sample; median ${format("x", reference)}/s). ` +
+    `**Differences under ~20% between single runs are noise; compare within one run.** ` +
+    `Load average ${meta.load} before, ${meta.loadAfter ?? "?"} after; ${meta.seconds ?? "?"} s.`,
+)
+for (const group of GROUPS) {
+  const ids = group.ids.filter((s) => scenarioIds.includes(s))
+  if (ids.length === 0) continue
+  out.push("", `### ${group.title}`, "")
+  out.push(`| peer | ${ids.map((s) => SCENARIOS[s].title).join(" | ")} |`)
+  out.push(`|---|${ids.map(() => "---:").join("|")}|`)
+  for (const p of peerIds) {
+    const cells = ids.map((s) => {
+      const e = summary[s][p]
+      if (!applies(peers[p], s)) return "—"
+      if (e === undefined) return "error"
+      const parts = [format(s, e.median)]
+      if (e.perToy !== undefined) parts.push(`${e.perToy.toFixed(2)}x`)
+      if (e.perMicrotask !== undefined) parts.push(`${e.perMicrotask.toFixed(2)}µ`)
+      return parts.join(" · ")
+    })
+    out.push(`| ${peers[p].label} | ${cells.join(" | ")} |`)
+  }
+}
+const targets = checkTargets()
+if (targets.length > 0) {
+  out.push("", "### Targets (issue 2), as ratios in this run", "")
+  out.push("| target | measured | |")
+  out.push("|---|---:|---|")
+  for (const t of targets) out.push(`| ${t.what} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`)
+}
+const errors = samples.filter((x) => x.error !== undefined)
+if (errors.length > 0) {
+  out.push("", "### Errors", "")
+  for (const e of errors) out.push(`- ${e.peer} / ${e.scenario} round ${e.round}: ${e.error.split("\n")[0]}`)
+}
+console.log(out.join("\n"))
+
+if (saved === undefined) {
+  mkdirSync(join(here, "results"), { recursive: true })
+  writeFileSync(join(here, "results", "latest.json"), JSON.stringify({ meta, clock, reference, summary, samples }, null, 2) + "\n")
+  console.error(`\nwrote ${join("bench", "results", "latest.json")}`)
+}
+if (errors.length > 0) process.exitCode = 1
+
+// ------------------------------------------------------------------ helpers
+
+function runWorker(job) {
+  const child = spawnSync(process.execPath, ["--expose-gc", join(here, "worker.js"), job.peer, job.scenario], {
+    cwd: here,
+    encoding: "utf8",
+    timeout: 180_000,
+    env: process.env,
+  })
+  const line = child.stdout.trim().split("\n").pop()
+  if (child.status === 0 && line) return { ...job, ...JSON.parse(line) }
+  const why = child.error?.message ?? (child.stderr.trim() || `exit ${child.status} ${child.signal ?? ""}`)
+  return { ...job, error: why }
+}
+
+/** Round 1 in the listed order, round 2 reversed, later rounds shuffled (seeded, so runs repeat). */
+function order(list, round) {
+  if (round === 0) return [...list]
+  if (round === 1) return [...list].reverse()
+  const out = [...list]
+  let seed = round * 2654435761
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) >>> 0
+    const j = seed % (i + 1)
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
+
+function pick(env, all, what) {
+  if (env === undefined || env === "") return [...all]
+  const wanted = env.split(",").map((s) => s.trim())
+  for (const w of wanted) if (!all.includes(w)) throw new Error(`unknown ${what} ${w}; known: ${all.join(", ")}`)
+  return all.filter((x) => wanted.includes(x))
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+function format(scenario, v) {
+  if (SCENARIOS[scenario]?.unit === "bytes") return `${v.toFixed(1)} B`
+  const m = v / 1e6
+  return `${m >= 10 ? m.toFixed(1) : m >= 0.1 ? m.toFixed(2) : m.toFixed(3)}M`
+}
+
+function checkTargets() {
+  const ratio = (s, p) => summary[s]?.[p]?.perToy
+  const list = []
+  const awaitAll = ["spsc-unbounded", "spsc-1", "spsc-16", "spsc-1024", "rendezvous", "mpmc", "pingpong"]
+  for (const s of awaitAll) {
+    const r = ratio(s, "panama")
+    if (r !== undefined) list.push({ what: `\`await send\`/\`await receive\` ≥ 0.9x toy: ${SCENARIOS[s].title}`, measured: `${r.toFixed(2)}x`, met: r >= 0.9 })
+  }
+  for (const p of ["panama", "panama-fast"]) {
+    const r = ratio("burst", p)
+    if (r !== undefined) list.push({ what: `65,536 burst ≥ 40x toy (${p})`, measured: `${r.toFixed(1)}x`, met: r >= 40 })
+  }
+  const fast = [["spsc-unbounded", 2], ["spsc-16", 3]]
+  for (const [s, goal] of fast) {
+    const r = ratio(s, "panama-fast")
+    if (r !== undefined) list.push({ what: `fast path ≥ ${goal}x toy: ${SCENARIOS[s].title}`, measured: `${r.toFixed(2)}x`, met: r >= goal })
+  }
+  const heap = summary.heap?.panama?.median
+  if (heap !== undefined) list.push({ what: "≤ 10 heap bytes per buffered small integer (unbounded)", measured: `${heap.toFixed(1)} B`, met: heap <= 10 })
+  return list
+}
