@@ -8,8 +8,9 @@ import { ChannelSource } from "./internal/channel-source.js"
 /**
  * A `ReadableStream` constructor: the global one, or another implementation's
  * (e.g. `web-streams-polyfill`). Never mix two implementations in one pipe.
+ * The stream it makes is typed as the global `ReadableStream`.
  */
-export type ReadableStreamConstructor = typeof globalThis.ReadableStream
+export type ReadableStreamConstructor = new (...args: never[]) => unknown
 
 /** Options of `toReadableStream`. */
 export interface ToReadableStreamOptions<T> {
@@ -79,7 +80,8 @@ export function toReadableStream(
 export function toReadableStream<T>(rx: Receiver<T>, options?: ToReadableStreamOptions<T>): ReadableStream<T>
 export function toReadableStream<T>(rx: Receiver<T>, options: ToReadableStreamOptions<T> = {}): ReadableStream<T> {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object")
-  const { highWaterMark = 0, size, type, ReadableStream: Ctor = globalThis.ReadableStream } = options
+  const { highWaterMark = 0, size, type } = options
+  const Ctor = (options.ReadableStream ?? globalThis.ReadableStream) as typeof globalThis.ReadableStream
   if (typeof highWaterMark !== "number") throw new TypeError("highWaterMark must be a number")
   if (!(highWaterMark >= 0)) throw new RangeError("highWaterMark must be >= 0")
   if (size !== undefined && typeof size !== "function") throw new TypeError("size must be a function")

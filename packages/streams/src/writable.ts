@@ -8,8 +8,9 @@ import { ChannelSink } from "./internal/channel-sink.js"
 /**
  * A `WritableStream` constructor: the global one, or another implementation's
  * (e.g. `web-streams-polyfill`). Never mix two implementations in one pipe.
+ * The stream it makes is typed as the global `WritableStream`.
  */
-export type WritableStreamConstructor = typeof globalThis.WritableStream
+export type WritableStreamConstructor = new (...args: never[]) => unknown
 
 /** Options of `toWritableStream`. */
 export interface ToWritableStreamOptions {
@@ -63,7 +64,8 @@ export interface ToWritableStreamOptions {
  */
 export function toWritableStream<T>(tx: Sender<T>, options: ToWritableStreamOptions = {}): WritableStream<T> {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object")
-  const { highWaterMark = 1, WritableStream: Ctor = globalThis.WritableStream } = options
+  const { highWaterMark = 1 } = options
+  const Ctor = (options.WritableStream ?? globalThis.WritableStream) as typeof globalThis.WritableStream
   if (typeof highWaterMark !== "number") throw new TypeError("highWaterMark must be a number")
   if (!(highWaterMark >= 1)) throw new RangeError("highWaterMark must be >= 1")
   if (typeof Ctor !== "function") throw new TypeError("WritableStream must be a constructor")

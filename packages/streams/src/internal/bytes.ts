@@ -21,5 +21,12 @@ export function transferable(view: ArrayBufferView): ArrayBufferView<ArrayBuffer
     view.byteOffset === 0 &&
     view.byteLength === buffer.byteLength &&
     !(typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer)
-  return owns ? (view as ArrayBufferView<ArrayBuffer>) : asBytes(view).slice()
+  return owns ? (view as ArrayBufferView<ArrayBuffer>) : copy(view)
+}
+
+// NOTE: not `view.slice()`: `Buffer#slice` shares memory instead of copying.
+function copy(view: ArrayBufferView): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(view.byteLength)
+  out.set(asBytes(view))
+  return out
 }

@@ -34,6 +34,7 @@ export class Pipe<T> implements EventListenerObject {
   #reading = false // a read is in flight
   #stopping = false // a shutdown began: later stop events change nothing
   #cancelling: Promise<void> | undefined = undefined // the source's cancel, once asked for
+  #shut: Promise<unknown> | undefined = undefined // the error naming why the channel stopped, once asked for
 
   constructor(reader: ReadableStreamDefaultReader<T>, tx: Sender<T>, options: PipeOptions) {
     this.#reader = reader
@@ -89,8 +90,13 @@ export class Pipe<T> implements EventListenerObject {
   #onShut = (): void => {
     if (this.#stopping || !this.#reading) return
     // The channel stopped taking values while the source is idle: do not wait for its next chunk.
+    void this.#shutError().then((error) => this.#interruptRead(error))
+  }
+
+  // Releases `tx` (the pipe is done with it) and learns the reason the channel stopped.
+  #shutError(): Promise<unknown> {
     this.#tx.close()
-    void shutError(this.#tx as Sender<unknown>).then((error) => this.#interruptRead(error))
+    return (this.#shut ??= shutError(this.#tx as Sender<unknown>))
   }
 
   #interruptRead(reason: unknown): void {
@@ -125,7 +131,7 @@ export class Pipe<T> implements EventListenerObject {
   async #channelShut(error: unknown): Promise<never> {
     this.#stopping = true
     this.#tx.close()
-    const why = error !== undefined ? error : await shutError(this.#tx as Sender<unknown>)
+    const why = error !== undefined ? error : await this.#shutError()
     if (!this.#o.preventCancel) await this.#cancelSource(why)
     throw why
   }
