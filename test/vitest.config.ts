@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**"],
     testTimeout: 60_000,
+    // memory/*.test.ts measures the heap after forced collections (global.gc).
+    execArgv: ["--expose-gc"],
   },
 })
