@@ -45,6 +45,10 @@ import {
 } from "@panama/channel"
 
 const realSetImmediate = setImmediate
+
+/** Errors the channel reported through `reportError` in the current run. */
+const reported: unknown[] = []
+const reportError = (error: unknown): void => void reported.push(error)
 /** Runs every queued microtask (setImmediate is not faked). */
 const flush = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve))
 
@@ -61,6 +65,7 @@ type Cmd =
   | ({ readonly k: "sendAll"; readonly actor: number; readonly handle: number; readonly count: number } & Wait)
   | ({ readonly k: "receive"; readonly actor: number; readonly handle: number } & Wait)
   | { readonly k: "tryReceive"; readonly actor: number; readonly handle: number }
+  | { readonly k: "iterate"; readonly actor: number; readonly handle: number; readonly count: number }
   | ({ readonly k: "receiveMany"; readonly actor: number; readonly handle: number; readonly max: number } & Wait)
   | { readonly k: "tryReceiveMany"; readonly actor: number; readonly handle: number; readonly max: number }
   | { readonly k: "abort"; readonly side: "p" | "c"; readonly actor: number }
@@ -77,6 +82,7 @@ interface Config {
   readonly capacity: number
   readonly overflow: Overflow
   readonly sized: boolean
+  readonly throwingOnDrop: boolean // onDrop throws after recording: the channel must not care
   readonly producers: number
   readonly consumers: number
   readonly end: EndMode
@@ -105,6 +111,10 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   },
   { weight: 10, arbitrary: fc.record({ k: fc.constant("receive" as const), actor: actorC, handle }).chain((c) => wait.map((w) => ({ ...c, ...w }))) },
   { weight: 6, arbitrary: fc.record({ k: fc.constant("tryReceive" as const), actor: actorC, handle }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("iterate" as const), actor: actorC, handle, count: fc.integer({ min: 1, max: 3 }) }),
+  },
   {
     weight: 4,
     arbitrary: fc
@@ -158,6 +168,7 @@ function configs(overflow: Overflow): fc.Arbitrary<Config> {
     .record({
       capacity,
       sized: fc.boolean(),
+      throwingOnDrop: fc.boolean(),
       producers: fc.integer({ min: 1, max: PRODUCERS }),
       consumers: fc.integer({ min: 1, max: CONSUMERS }),
       end: fc.constantFrom<EndMode>("close", "closeReason", "cancel", "cancelReason", "closeThenCancel"),
@@ -223,10 +234,13 @@ class Run {
   hasReason = false
   readonly drops = { overflow: 0, cancel: 0 }
   readonly overflowLog: number[] = [] // values passed to onDrop(v, "overflow"), in order
+  readonly thrown: Error[] = [] // errors the throwing onDrop threw
   readonly controllers: AbortController[] = []
   shared: AbortController
   lastState = 0
   parked: Op[] = [] // operations in flight at the last flush, in call order
+  txClosed = false // tx.closed resolved: no value can be sent any more
+  rxClosed = false // rx.closed resolved: no value will ever be received
   reasons = 0
 
   constructor(readonly cfg: Config) {
@@ -234,10 +248,31 @@ class Run {
       capacity: cfg.capacity,
       overflow: cfg.overflow,
       size: cfg.sized ? weightOf : undefined,
-      onDrop: (v, why) => this.onDrop(v, why),
+      onDrop: (v, why) => {
+        this.onDrop(v, why)
+        if (cfg.throwingOnDrop) {
+          const error = new Error(`onDrop ${v} threw`)
+          this.thrown.push(error)
+          throw error
+        }
+      },
     })
     this.txs = [{ h: tx, released: false }]
     this.rxs = [{ h: rx, released: false }]
+    tx.closed.then(
+      () => {
+        this.txClosed = true
+        this.check(this.tx.state !== "open", () => `tx.closed resolved while open`)
+      },
+      () => this.check(false, () => `tx.closed rejected`),
+    )
+    rx.closed.then(
+      () => {
+        this.rxClosed = true
+        this.check(STATE_ORDER[this.tx.state] >= 2, () => `rx.closed resolved while ${this.tx.state}`)
+      },
+      () => this.check(false, () => `rx.closed rejected`),
+    )
     this.shared = this.controller()
   }
 
@@ -614,6 +649,34 @@ class Run {
         this.checkNothingHappened(op, before)
         return
       }
+      case "iterate": {
+        // for await … break: one receive per step, no prefetch, the handle stays live.
+        const a = PRODUCERS + (c.actor % this.cfg.consumers)
+        const slot = this.rxs[c.handle % this.rxs.length]!
+        const op = this.begin("iterate", a, false, undefined, slot.released)
+        if (op === undefined) return
+        const loop = async (): Promise<number> => {
+          let n = 0
+          for await (const v of slot.h) {
+            this.tick++
+            this.delivered(v, op)
+            if (++n === c.count) break
+          }
+          return n
+        }
+        loop().then(
+          (n) => {
+            this.settle(op, a)
+            // A step started after the handle was released ends the loop as done.
+            if (n < c.count && !slot.released) this.sawDone(op)
+          },
+          (e: unknown) => {
+            this.settle(op, a)
+            this.receiveRejected(op, e)
+          },
+        )
+        return
+      }
       case "tryReceive": {
         const a = PRODUCERS + (c.actor % this.cfg.consumers)
         if (this.inFlight[a] !== undefined) return
@@ -876,11 +939,15 @@ class Run {
     if (tentative === 0) this.check(t.size === load, () => `size ${t.size}, model load ${load}`)
     const inFlight = this.ops.filter((o) => !o.settled)
     const sending = inFlight.filter((o) => o.sends).length
+    this.check(this.txClosed === (t.state !== "open"), () => `tx.closed resolved: ${this.txClosed}, state ${t.state}`)
+    this.check(this.rxClosed === STATE_ORDER[t.state] >= 2, () => `rx.closed resolved: ${this.rxClosed}, state ${t.state}`)
     // Waiting receivers, and waiting plain senders, are served first come, first
     // served: one that got its value had no older waiter still waiting.
-    // (A sendAll parks again at the back for each value, so it is left out.)
+    // (A sendAll or a for-await loop parks again at the back for each value, so they are left out.)
     for (const sends of [false, true]) {
-      const line = this.parked.filter((o) => o.sends === sends && (!sends || o.value !== undefined))
+      const line = this.parked.filter(
+        (o) => o.sends === sends && (sends ? o.value !== undefined : !o.name.startsWith("iterate")),
+      )
       for (let j = 0; j < line.length; j++) {
         if (!line[j]!.gotValue) continue
         for (let i = 0; i < j; i++) {
@@ -932,6 +999,11 @@ class Run {
       }
     }
     this.check(vi.getTimerCount() === 0, () => `${vi.getTimerCount()} timers still armed`)
+    // A throwing onDrop is reported (reportError), each error once, never thrown at the caller.
+    this.check(
+      reported.length === this.thrown.length && reported.every((e, i) => e === this.thrown[i]),
+      () => `onDrop threw ${this.thrown.length} errors, ${reported.length} reported`,
+    )
     for (const c of this.controllers) {
       const n = getEventListeners(c.signal, "abort").length
       this.check(n === 0, () => `${n} abort listeners left on a signal`)
@@ -1009,6 +1081,7 @@ class Run {
 }
 
 async function runProgram(cfg: Config, steps: readonly Step[]): Promise<void> {
+  reported.length = 0
   vi.clearAllTimers()
   vi.setSystemTime(0)
   const run = new Run(cfg)
@@ -1046,9 +1119,11 @@ const NUM_RUNS = Number(process.env.FC_RUNS ?? 250)
 describe("every interleaving keeps the ownership rule, order and counts", () => {
   beforeAll(() => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] })
+    vi.stubGlobal("reportError", reportError)
   })
   afterAll(() => {
     vi.useRealTimers()
+    vi.unstubAllGlobals()
   })
 
   for (const overflow of ["suspend", "drop-newest", "drop-oldest", "reject"] as const) {
