@@ -89,26 +89,9 @@ export function toReadableStream<T>(rx: Receiver<T>, options: ToReadableStreamOp
   if (type === "bytes" && size !== undefined) throw new RangeError('a "bytes" stream cannot have a size function')
   if (typeof Ctor !== "function") throw new TypeError("ReadableStream must be a constructor")
 
-  const source = new ChannelSource(rx, { highWaterMark, size, bytes: type === "bytes" })
+  // The source is the underlying source object itself: the stream calls its methods directly.
   // NOTE: the stream's own highWaterMark is 0 whatever the option: the prefetch is held by
-  // `source`, where a cancel can still see it (see internal/channel-source.ts).
-  if (type === "bytes") {
-    return new Ctor(
-      {
-        type: "bytes",
-        start: (c) => source.start(c),
-        pull: () => source.pull(),
-        cancel: (reason) => source.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    ) as unknown as ReadableStream<T>
-  }
-  return new Ctor<T>(
-    {
-      start: (c) => source.start(c),
-      pull: () => source.pull(),
-      cancel: (reason) => source.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  )
+  // the source, where a cancel can still see it (see internal/channel-source.ts).
+  const source = new ChannelSource(rx, { highWaterMark, size, bytes: type === "bytes" })
+  return new Ctor(source as UnderlyingDefaultSource<T>, { highWaterMark: 0 })
 }

@@ -31,7 +31,9 @@ export interface SourceOptions<T> {
   bytes: boolean // a `type: "bytes"` stream over ArrayBufferView values
 }
 
+/** Also the underlying source object the stream is built with: `type`, `start`, `pull`, `cancel`. */
 export class ChannelSource<T> {
+  readonly type: "bytes" | undefined // read once by the stream's constructor
   readonly #rx: Receiver<T>
   readonly #hwm: number
   readonly #size: ((value: T) => number) | undefined
@@ -55,6 +57,7 @@ export class ChannelSource<T> {
     this.#hwm = options.highWaterMark
     this.#size = options.size
     this.#bytes = options.bytes
+    this.type = options.bytes ? "bytes" : undefined
   }
 
   start(c: Controller<T>): void {
@@ -67,6 +70,18 @@ export class ChannelSource<T> {
   }
 
   pull(): Promise<void> | undefined {
+    // Fast path: a default stream without prefetch, and a value ready in the channel.
+    if (this.#hwm === 0 && !this.#bytes) {
+      const r = this.#rx.tryReceive()
+      if (r.ok) {
+        ;(this.#c as ReadableStreamDefaultController<T>).enqueue(r.value)
+        return
+      }
+      if (r.reason === "closed") {
+        this.#finish(r.error, "error" in r)
+        return
+      }
+    }
     if (this.#leftover !== undefined) {
       const rest = this.#leftover
       this.#leftover = undefined
