@@ -27,8 +27,12 @@
  * - At the end (close and drain, or cancel): every operation settled, pending
  *   counts zero, no timer left armed, no abort listener left on any signal.
  *
+ * A second, smaller pair of properties states SPEC §2 directly with
+ * `fc.scheduler()` ordering the starts of receives, sends and aborts.
+ *
  * Reproduce a failure: the error prints `seed` and `path`; rerun with
- * FC_SEED=<seed> FC_PATH=<path> npx vitest run property/channel.test.ts
+ * FC_SEED=<seed> FC_PATH=<path> npx vitest run property/channel.test.ts -t '<test name>'
+ * (FC_RUNS=<n> runs more cases; the default keeps the file at a few seconds).
  */
 
 import { getEventListeners } from "node:events"
@@ -1134,4 +1138,113 @@ describe("every interleaving keeps the ownership rule, order and counts", () => 
       )
     })
   }
+})
+
+// ------------------------------------------------------------------ SPEC §2, stated directly
+
+/**
+ * The same rule from another angle: fast-check's own scheduler decides the
+ * order in which receivers park, senders send and signals abort (every start
+ * is a scheduled task), then the channel is closed and drained.
+ */
+describe("nothing is lost to cancellation", () => {
+  const capacities = fc.constantFrom(0, 1, 3, Infinity)
+
+  it("an aborted receive took no value: every sent value reaches a receiver that was not aborted, or stays in the channel", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        capacities,
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
+        async (s, capacity, values, abortable) => {
+          const [tx, rx] = channel<number>({ capacity })
+          const got: number[] = []
+          const aborted: boolean[] = abortable.map(() => false)
+          const receives = abortable.map(async (canAbort, i) => {
+            const ac = new AbortController()
+            await s.schedule(Promise.resolve(), `receive ${i}`)
+            const r = rx.receive({ signal: ac.signal })
+            if (canAbort) void s.schedule(Promise.resolve(), `abort ${i}`).then(() => ac.abort(`abort ${i}`))
+            try {
+              const res = await r
+              if (!res.done) got.push(res.value)
+            } catch (e) {
+              if (e !== `abort ${i}`) throw e
+              aborted[i] = true
+            }
+          })
+          const sent = Array.from({ length: values }, (_, v) =>
+            s.schedule(Promise.resolve(), `send ${v}`).then(() => ({ done: tx.send(v) })),
+          )
+          const sends = sent.map((p) => p.then((r) => r.done))
+          await s.waitFor(Promise.all([...sent, ...receives.filter((_, i) => abortable[i])]))
+          // Receivers that cannot abort may still wait: the close lets the rest flow, then ends them.
+          tx.close()
+          const drained = rx.tryReceiveMany()
+          await s.waitFor(Promise.all([...receives, ...sends]))
+          drained.push(...rx.tryReceiveMany())
+          const all = [...got, ...drained].sort((a, b) => a - b)
+          if (JSON.stringify(all) !== JSON.stringify(Array.from({ length: values }, (_, v) => v))) {
+            throw new Error(`received ${JSON.stringify(got)}, left ${JSON.stringify(drained)}, aborted ${JSON.stringify(aborted)}`)
+          }
+          if (rx.pendingReceives !== 0 || tx.pendingSends !== 0 || rx.state !== "closed") {
+            throw new Error(`ends ${rx.state} with ${tx.pendingSends} / ${rx.pendingReceives} waiting`)
+          }
+        },
+      ),
+      { numRuns: NUM_RUNS, seed, path, endOnFailure: path !== undefined },
+    )
+  })
+
+  it("an aborted send left nothing behind: a value is received exactly when its send resolved", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        capacities,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 8 }),
+        async (s, capacity, abortable, receivers) => {
+          const [tx, rx] = channel<number>({ capacity })
+          const accepted: number[] = []
+          const got: number[] = []
+          const sent = abortable.map((canAbort, v) =>
+            s.schedule(Promise.resolve(), `send ${v}`).then(() => {
+              const ac = new AbortController()
+              const p = tx.send(v, { signal: ac.signal })
+              if (canAbort) void s.schedule(Promise.resolve(), `abort ${v}`).then(() => ac.abort(`abort ${v}`))
+              return {
+                done: p.then(
+                  () => void accepted.push(v),
+                  (e: unknown) => {
+                    if (e !== `abort ${v}` && !(e instanceof ChannelClosedError && e.value === v)) throw e
+                  },
+                ),
+              }
+            }),
+          )
+          const sends = sent.map((p) => p.then((r) => r.done))
+          const takes = Array.from({ length: receivers }, async (_, i) => {
+            await s.schedule(Promise.resolve(), `tryReceive ${i}`)
+            const r = rx.tryReceive()
+            if (r.ok) got.push(r.value)
+          })
+          await s.waitFor(Promise.all([...takes, ...sent, ...sends.filter((_, v) => abortable[v])]))
+          // Sends that cannot abort may still wait: a cancel refuses them (not accepted).
+          got.push(...rx.tryReceiveMany())
+          rx.cancel()
+          await s.waitFor(Promise.all(sends))
+          const a = [...accepted].sort((x, y) => x - y)
+          const b = [...got].sort((x, y) => x - y)
+          if (JSON.stringify(a) !== JSON.stringify(b)) {
+            throw new Error(`accepted ${JSON.stringify(a)} but received ${JSON.stringify(b)}`)
+          }
+          if (tx.pendingSends !== 0 || rx.stats.dropped.cancel !== 0) {
+            throw new Error(`${tx.pendingSends} sends still wait, ${rx.stats.dropped.cancel} dropped`)
+          }
+        },
+      ),
+      { numRuns: NUM_RUNS, seed, path, endOnFailure: path !== undefined },
+    )
+  })
 })
