@@ -1,7 +1,7 @@
 /**
- * Property tests of `select` (SPEC §5, issue 3): random programs over three
- * channels of random capacity (0, 1, 2–3, Infinity) and overflow policy,
- * where selects with random case sets (recv / send, the same channel more
+ * Property and fairness tests of `select` (SPEC §5, issue 3). The property
+ * tests run random programs over three channels of random capacity (0, 1,
+ * 2–3, Infinity) and overflow policy, where selects with random case sets (recv / send, the same channel more
  * than once, disabled cases, biased or not, with abort signals) run
  * concurrently with plain producers and consumers, aborts, closes and
  * cancels. The driver runs each command synchronously and (usually) flushes
@@ -22,12 +22,15 @@
  *   of the selects still waiting; after teardown (abort everything, cancel
  *   every channel) every operation settled and every count is zero.
  *
+ * The fairness tests (at the end) check the uniform choice among ready cases
+ * with a chi-square bound at p ≈ 1e-6, and `biased` choosing the first.
+ *
  * Reproduce a failure: rerun with the printed seed and path,
  * FC_SEED=<seed> FC_PATH=<path> npx vitest run property/select.property.test.ts
  */
 
 import fc from "fast-check"
-import { describe, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   channel,
   ChannelClosedError,
@@ -399,3 +402,85 @@ describe("select: exactly one case, ownership, nothing left behind", () => {
     )
   }, 30_000)
 })
+
+// ------------------------------------------------------------------ fairness
+
+/**
+ * Pearson's chi-square statistic of `counts` against a uniform distribution.
+ * Bounds used below are the upper 1e-6 quantiles (3 degrees of freedom:
+ * 30.7; 1 degree: 24.0), so a correct uniform choice fails about once in a
+ * million runs, while a choice biased by even 5% toward one of four cases
+ * over 20,000 trials gives a statistic around 40 or more.
+ */
+function chiSquare(counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0)
+  const expected = total / counts.length
+  return counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
+}
+
+describe("select: fairness", () => {
+  const TRIALS = 20_000
+
+  it("chooses uniformly among four ready cases of mixed kinds, with disabled and unready cases in between", async () => {
+    const [atx, a] = unboundedPair()
+    const [btx] = unboundedPair()
+    const [, idle] = unboundedPair()
+    const [ctx, c] = unboundedPair()
+    const [dtx, d] = unboundedPair()
+    const counts = [0, 0, 0, 0]
+    const slot = new Map([
+      [0, 0],
+      [2, 1],
+      [4, 2],
+      [5, 3],
+    ])
+    for (let i = 0; i < TRIALS; i++) {
+      atx.trySend(i)
+      ctx.trySend(i)
+      const r = await select([recv(a), null, send(btx, i), recv(idle), recv(c), send(dtx, i)])
+      const k = slot.get(r.index)
+      if (k === undefined) throw new Error(`chose case ${r.index}, which was not ready`)
+      counts[k]!++
+      a.tryReceiveMany()
+      c.tryReceiveMany()
+      d.tryReceiveMany()
+    }
+    expect(counts.reduce((x, y) => x + y, 0)).toBe(TRIALS)
+    expect(chiSquare(counts)).toBeLessThan(30.7)
+  })
+
+  it("trySelect chooses uniformly between two ready cases among unready ones", () => {
+    const [atx, a] = unboundedPair()
+    const [btx, b] = unboundedPair()
+    const [, idle] = unboundedPair()
+    const counts = [0, 0]
+    for (let i = 0; i < TRIALS; i++) {
+      atx.trySend(i)
+      btx.trySend(i)
+      const r = trySelect([recv(idle), recv(a), recv(idle), recv(b)])
+      if (r?.index === 1) counts[0]!++
+      else if (r?.index === 3) counts[1]!++
+      else throw new Error(`chose ${String(r?.index)}`)
+      a.tryReceiveMany()
+      b.tryReceiveMany()
+    }
+    expect(chiSquare(counts)).toBeLessThan(24)
+  })
+
+  it("with biased, always chooses the first ready case", async () => {
+    const [atx, a] = unboundedPair()
+    const [btx, b] = unboundedPair()
+    const [, idle] = unboundedPair()
+    for (let i = 0; i < 1_000; i++) {
+      atx.trySend(i)
+      btx.trySend(i)
+      expect((await select([recv(idle), recv(a), recv(b)], { biased: true })).index).toBe(1)
+    }
+    expect(a.size).toBe(0)
+    expect(b.size).toBe(1_000)
+  })
+})
+
+function unboundedPair(): [Sender<number>, Receiver<number>] {
+  return channel<number>({ capacity: Infinity })
+}
