@@ -157,8 +157,8 @@ export class Display {
     lines.push(
       `  ${"progress (sliding)".padEnd(22)} ${bar((progress?.size ?? 0) / 16, 30)} ${pct((progress?.size ?? 0) / 16)} ${`${progress?.size ?? 0} / 16 samples`.padStart(22)}`,
       "",
-      `  ${ESC}1mrxjs${ESC}0m    Subject → scan → subscribeToChannel(drop-oldest): emitted ${s.rxjs.emitted} = delivered ${s.rxjs.delivered} + dropped ${s.rxjs.dropped} + in flight ${s.rxjs.emitted - s.rxjs.delivered - s.rxjs.dropped}`,
-      `  ${ESC}1meffect${ESC}0m  ledger over the Progress layer (toStream): ${s.effect.samples} samples, last total ${mib(s.effect.lastTotal)}`,
+      `  ${ESC}1mrxjs${ESC}0m    emitted ${s.rxjs.emitted} = delivered ${s.rxjs.delivered} + dropped ${s.rxjs.dropped} + in flight ${s.rxjs.emitted - s.rxjs.delivered - s.rxjs.dropped}  (Subject → scan → subscribeToChannel, drop-oldest)`,
+      `  ${ESC}1meffect${ESC}0m  ledger: ${s.effect.samples} samples, last total ${mib(s.effect.lastTotal)}  (toStream over the Progress channel, provided as a Layer)`,
       `  ${ESC}1mmemory${ESC}0m  RSS ${mib(m.current)} (start ${mib(m.start)}, peak ${mib(m.peak)})  ${m.sparkline()}`,
       "",
       `  ${this.#status()}`,
