@@ -242,6 +242,52 @@ describe("broadcast: drop-oldest", () => {
   })
 })
 
+describe("broadcast: lag accounting under random schedules", () => {
+  /** A small deterministic generator, so a failing schedule replays. */
+  function lcg(seed: number): () => number {
+    let x = seed >>> 0
+    return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32
+  }
+
+  for (const overflow of ["drop-oldest", "drop-newest"] as const) {
+    test(`${overflow}: each receiver sees the values sent after it subscribed, with gaps exactly its lag reports`, () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const rand = lcg(seed)
+        const dropped: number[] = []
+        const [tx, first] = broadcast<number>({ capacity: 3, overflow, onDrop: (v) => dropped.push(v) })
+        const subs = [{ rx: first, from: 0, seen: [] as number[], lagged: 0 }]
+        let next = 0
+        for (let step = 0; step < 300; step++) {
+          const r = rand()
+          if (r < 0.5) expect(tx.trySend(next++)).toEqual({ ok: true })
+          else if (r < 0.55 && subs.length < 5) subs.push({ rx: tx.subscribe(), from: next, seen: [], lagged: 0 })
+          else {
+            const s = subs[Math.floor(rand() * subs.length)]!
+            const got = s.rx.tryReceive()
+            if (got.ok && "lagged" in got) s.lagged += got.lagged
+            else if (got.ok) s.seen.push(got.value)
+          }
+        }
+        tx.close()
+        const got = new Set<number>()
+        for (const s of subs) {
+          for (const x of take(s.rx)) {
+            if (typeof x === "number") s.seen.push(x)
+            else s.lagged += x.lagged
+          }
+          // Every value sent after the subscription was either seen or counted as lagged, in order.
+          expect(s.seen.length + s.lagged).toBe(next - s.from)
+          for (let i = 1; i < s.seen.length; i++) expect(s.seen[i]!).toBeGreaterThan(s.seen[i - 1]!)
+          if (s.seen.length > 0) expect(s.seen[0]!).toBeGreaterThanOrEqual(s.from)
+          for (const v of s.seen) got.add(v)
+        }
+        // Ownership: a value reached onDrop exactly when no receiver got it.
+        for (let v = 0; v < next; v++) expect(dropped.filter((d) => d === v).length).toBe(got.has(v) ? 0 : 1)
+      }
+    })
+  }
+})
+
 describe("broadcast: drop-newest and reject", () => {
   test("drop-newest: a full receiver misses the new value and reports it", async () => {
     const [tx, slow] = broadcast<number>({ capacity: 1, overflow: "drop-newest" })
