@@ -72,7 +72,7 @@ export class Ring<T> implements Queue<T> {
 const CHUNK = 2048
 
 interface Chunk<T> {
-  readonly items: (T | undefined)[] // grows to CHUNK slots, then is reused, never truncated
+  readonly items: (T | undefined)[] // CHUNK slots (the first chunk grows to it), reused, never truncated
   next: Chunk<T> | null
 }
 
@@ -90,7 +90,9 @@ export class Chunked<T> implements Queue<T> {
 
   push(value: T): void {
     if (this.#end === CHUNK) {
-      const chunk = this.#spare ?? { items: [], next: null }
+      // Later chunks are allocated at full size: growing one by appends would
+      // leave V8's slack (about a third) behind, 11.6 instead of 8 bytes a value.
+      const chunk = this.#spare ?? { items: new Array<T | undefined>(CHUNK), next: null }
       this.#spare = null
       this.#tail.next = chunk
       this.#tail = chunk
