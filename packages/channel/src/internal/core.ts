@@ -97,6 +97,10 @@ export class Chan<T> {
   senders = 1 // live sender handles
   receivers = 1 // live receiver handles
 
+  pace = 0 // receives that parked right after an immediate wake, in a row (see handles.ts, "Pacing")
+  paceNeeded = 2 // `pace` at which hand-offs wake later; doubles each time that did not help
+  lastWake = 0 // how the last receive was completed: 0 otherwise, WOKE_NOW or WOKE_LATER
+
   sent = 0 // values accepted
   received = 0 // values delivered
   droppedOverflow = 0 // values passed to onDrop(v, "overflow")
@@ -263,6 +267,38 @@ export class Chan<T> {
       return s.value
     }
     return EMPTY
+  }
+
+  /**
+   * Takes up to `max - out.length` values without waiting, appending them to
+   * `out`: the same values, in the same order, as repeated `take` calls, but
+   * the buffer is drained in one loop and waiting senders admitted once per
+   * loop rather than once per value.
+   */
+  takeMany(out: T[], max: number): void {
+    while (out.length < max) {
+      const buffered = this.buf.length
+      if (buffered === 0) {
+        // Rendezvous (or closing) senders: one at a time, as take does.
+        const value = this.take()
+        if (value === EMPTY) return
+        out.push(value)
+        continue
+      }
+      let n = Math.min(max - out.length, buffered)
+      this.received += n
+      if (this.weights === undefined) {
+        this.load -= n
+        while (n-- > 0) out.push(this.buf.shift())
+      } else {
+        while (n-- > 0) out.push(this.#shift())
+      }
+      if (this.sendq.length > 0) this.#admitWaiting()
+      else {
+        if (this.state === CLOSING && this.buf.length === 0) this.#finishClose()
+        return
+      }
+    }
   }
 
   /** Whether a receive would complete now: a value, or the end. */

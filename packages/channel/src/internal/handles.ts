@@ -80,17 +80,88 @@ class SendWaiter<T> extends Pending<void> implements Sending<T> {
   }
 }
 
+/**
+ * Pacing. When a producer and a consumer both await every message, the plain
+ * hand-off puts them in lock-step: the consumer wakes before the producer
+ * sends again, finds the channel empty and parks, every time (a promise and a
+ * waiter per message). Waking it one microtask later instead lets the
+ * producer's next value land in the buffer first, and the consumer then runs
+ * one value behind and never parks. But a later wake costs a request/response
+ * pair (ping-pong) a second park per round trip. So each channel counts
+ * receives that park right after an immediate wake (lock-step); once the count
+ * reaches `paceNeeded`, hand-offs wake later. A receive that parks right after
+ * a delayed wake shows the delay did not help (round trips): the count resets
+ * and `paceNeeded` doubles (up to 256), so a ping-pong channel tries it ever
+ * more rarely; a delayed wake followed by a buffered value shows it did help.
+ * Ownership is unchanged: the value is the receiver's at the hand-off, its
+ * waiter already unlinked and disarmed; only the promise settles a tick later.
+ */
+const WOKE_NOW = 1
+const WOKE_LATER = 2
+
 /** A parked `receive`. */
 class RecvWaiter<T> extends Pending<ReceiveResult<T>> implements Receiving<T> {
+  held: T | undefined = undefined // the value handed over, while its wake is delayed
+
+  constructor(readonly chan: Chan<T>) {
+    super()
+  }
   deliver(value: T): void {
     this.disarm()
-    this.resolve({ done: false, value })
+    const c = this.chan
+    if (c.pace >= c.paceNeeded) {
+      c.lastWake = WOKE_LATER
+      this.held = value
+      wakeLater(this)
+    } else {
+      c.lastWake = WOKE_NOW
+      this.resolve({ done: false, value })
+    }
   }
   end(chan: Chan<T>): void {
     this.disarm()
     if (chan.hasReason) this.reject(chan.reason)
     else this.resolve(DONE)
   }
+}
+
+// Delayed wakes, chained through the waiters' own (now unused) `next` links.
+let laterHead: RecvWaiter<unknown> | null = null
+let laterTail: RecvWaiter<unknown> | null = null
+
+function wakeLater<T>(w: RecvWaiter<T>): void {
+  const u = w as RecvWaiter<unknown>
+  if (laterTail === null) {
+    laterHead = laterTail = u
+    queueMicrotask(wakeAllLater)
+  } else {
+    laterTail.next = u
+    laterTail = u
+  }
+}
+
+function wakeAllLater(): void {
+  let w = laterHead
+  laterHead = laterTail = null
+  while (w !== null) {
+    const next = w.next as RecvWaiter<unknown> | null
+    w.next = null
+    const value = w.held
+    w.held = undefined
+    w.resolve({ done: false, value })
+    w = next
+  }
+}
+
+/** Updates the channel's pacing as a receive is about to park. */
+function pace(c: Chan<unknown>): void {
+  if (c.lastWake === WOKE_NOW) {
+    c.pace++
+  } else if (c.lastWake === WOKE_LATER) {
+    c.pace = 0
+    if (c.paceNeeded < 256) c.paceNeeded *= 2
+  }
+  c.lastWake = 0
 }
 
 /** A parked `receiveMany`: resolves with the first value; the caller tops the batch up on wake. */
@@ -374,9 +445,15 @@ export class ReceiverHandle<T> implements Receiver<T> {
     if (this.#released) return DONE_PROMISE
     const c = this.#c
     const value = c.take()
-    if (value !== EMPTY) return Promise.resolve({ done: false, value })
+    if (value !== EMPTY) {
+      // Case: a delayed wake let this value land first: keep delaying at this pace.
+      if (c.lastWake === WOKE_LATER) c.paceNeeded = 2
+      c.lastWake = 0
+      return Promise.resolve({ done: false, value })
+    }
     if (c.done) return c.hasReason ? Promise.reject(c.reason) : DONE_PROMISE
-    const w = new RecvWaiter<T>()
+    pace(c as Chan<unknown>)
+    const w = new RecvWaiter<T>(c)
     c.parkReceiver(w)
     return w.wait(options)
   }
@@ -461,12 +538,6 @@ export class ReceiverHandle<T> implements Receiver<T> {
 }
 
 function takeInto<T>(c: Chan<T>, batch: T[], max: number): T[] {
-  while (batch.length < max) {
-    const value = c.take()
-    if (value === EMPTY) break
-    batch.push(value)
-  }
+  c.takeMany(batch, max)
   return batch
 }
-
-export { timeoutError }
