@@ -2,17 +2,29 @@
  * The scenarios. Each `run(peer, n)` moves about `n` messages through a fresh
  * channel (or, for the burst, through one channel reused between samples),
  * checks that every value arrived exactly once, and returns the number of
- * messages (round trips for ping-pong) it moved. `heap` is not a rate: it
+ * messages (round trips for ping-pong, deliveries = n × receivers for
+ * broadcast) it moved. `heap` is not a rate: it
  * returns bytes per buffered item.
  */
 
-/** Scenario groups, in print order. */
+/** Scenario groups, in print order; `id` is what BENCH_GROUPS names ("core" = the first four). */
 export const GROUPS = [
-  { title: "One producer, one consumer (msgs/s)", ids: ["spsc-unbounded", "spsc-1", "spsc-16", "spsc-1024"] },
-  { title: "Hand-off and contention (msgs/s)", ids: ["rendezvous", "mpmc"] },
-  { title: "Round trips and bursts", ids: ["pingpong", "burst"] },
-  { title: "Memory (lower is better)", ids: ["heap"] },
+  { id: "spsc", title: "One producer, one consumer (msgs/s)", ids: ["spsc-unbounded", "spsc-1", "spsc-16", "spsc-1024"] },
+  { id: "handoff", title: "Hand-off and contention (msgs/s)", ids: ["rendezvous", "mpmc"] },
+  { id: "roundtrip", title: "Round trips and bursts", ids: ["pingpong", "burst"] },
+  { id: "memory", title: "Memory (lower is better)", ids: ["heap"] },
+  {
+    id: "select",
+    title: "Select over ready channels (values received/s by the one consumer)",
+    ids: ["select-2", "select-8"],
+  },
+  {
+    id: "broadcast",
+    title: "Broadcast, capacity 64 (deliveries/s = values sent × receivers)",
+    ids: ["broadcast-1", "broadcast-8", "broadcast-64"],
+  },
 ]
+export const CORE_GROUPS = ["spsc", "handoff", "roundtrip", "memory"]
 
 const BURST = 65_536
 
@@ -26,6 +38,12 @@ export const SCENARIOS = {
   pingpong: { title: "ping-pong rt/s", needs: "unbounded", rep: 50_000, run: pingpong },
   burst: { title: "65,536 burst", needs: "unbounded", rep: BURST, fixed: true, run: burst },
   heap: { title: "heap B/item", needs: "unbounded", rep: 1_000_000, unit: "bytes", run: heap },
+  "select-2": { title: "select over 2", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 2, n) },
+  "select-8": { title: "select over 8", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 8, n) },
+  // `rep` is values sent; a run moves rep × receivers deliveries.
+  "broadcast-1": { title: "to 1", needs: "broadcast", rep: 100_000, receivers: 1, run: (p, n) => fanout(p, 1, n) },
+  "broadcast-8": { title: "to 8", needs: "broadcast", rep: 25_000, receivers: 8, run: (p, n) => fanout(p, 8, n) },
+  "broadcast-64": { title: "to 64", needs: "broadcast", rep: 4_000, receivers: 64, run: (p, n) => fanout(p, 64, n) },
 }
 
 /** Whether `peer` can run scenario `id` ("—" in the tables otherwise). */
@@ -87,6 +105,20 @@ async function burst(peer, n) {
   await peer.send(ch, -1)
   check("burst", await received, n)
   return n
+}
+
+// k channels kept supplied by k producers; one consumer takes n values from whichever is ready.
+async function selectOver(peer, k, n) {
+  check(`select over ${k}`, await peer.selectLoop(k, n), n)
+  return n
+}
+
+// n values to k receivers; every receiver must get every value once. Returns deliveries.
+async function fanout(peer, k, n) {
+  const got = await peer.fanout(k, n)
+  if (got.length !== k) throw new Error(`broadcast to ${k}: ${got.length} receivers reported`)
+  got.forEach((g, r) => check(`broadcast to ${k}, receiver ${r}`, g, n))
+  return n * k
 }
 
 async function heap(peer, n) {

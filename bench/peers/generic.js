@@ -2,7 +2,8 @@
  * The peer interface every adapter in this folder exports (as `default`):
  *
  *   label                  the name printed in the tables
- *   capacities             which of "unbounded" | "bounded" | "rendezvous" it can make
+ *   capacities             which of "unbounded" | "bounded" | "rendezvous" it can make,
+ *                          plus "select" / "broadcast" when it has selectLoop / fanout
  *   only?                  scenario ids it applies to (default: every scenario its capacities allow)
  *   make(capacity)         a channel; capacity is an integer >= 0 or Infinity
  *   send(ch, v)            one send, waiting as the peer waits (Promise or undefined)
@@ -11,6 +12,9 @@
  *   ping(a, b, n)          n round trips: send i on a, receive the answer on b; then -1 on a
  *   pong(a, b)             answers every value received on a on b, until a negative value
  *   fill(ch, from, to)     synchronous sends, no waiting (unbounded only: burst, heap)
+ *   selectLoop(k, n)       n values from k supplied channels into one consumer that waits on
+ *                          whichever is ready; resolves { count, sum } (see multi.js)
+ *   fanout(k, n)           0..n-1 broadcast to k receivers; resolves one { count, sum } each
  *
  * Negative values are end markers, so no peer needs close semantics to stop.
  * `awaitEveryMessage` derives the loops from a peer's `send` / `receive`

@@ -2,15 +2,22 @@
  * panama, the hot-loop idiom: `trySend` first and `await send` only when the
  * buffer is full; the consumer takes what is there with `tryReceiveMany()` and
  * waits with `receiveMany(n)` only when the channel is empty (one wake-up per
- * batch instead of one per message).
+ * batch instead of one per message). Select: `trySelect(cases)` first,
+ * `await select(cases)` only when no case is ready. Broadcast: `trySend` /
+ * `tryReceive` first, `await` only when full / empty.
  */
-import { channel } from "@panama/channel"
+import { bounded, broadcast, channel, recv, select, trySelect } from "@panama/channel"
+import { BROADCAST_CAPACITY, producePanama, SELECT_CAPACITY } from "./multi.js"
 
 const BATCH = 1024
 
 export default {
   label: "panama fast path (trySend / receiveMany)",
-  capacities: ["unbounded", "bounded", "rendezvous"],
+  labels: {
+    select: "panama fast path: `trySelect(cases) ?? await select(cases)`",
+    broadcast: "panama broadcast fast path: `trySend` / `tryReceive` first",
+  },
+  capacities: ["unbounded", "bounded", "rendezvous", "select", "broadcast"],
   make(capacity) {
     const [tx, rx] = channel({ capacity })
     return { tx, rx }
@@ -63,4 +70,56 @@ export default {
   fill({ tx }, from, to) {
     for (let i = from; i < to; i++) tx.trySend(i)
   },
+  async selectLoop(k, n) {
+    const txs = []
+    const rxs = []
+    for (let c = 0; c < k; c++) {
+      const [tx, rx] = bounded(SELECT_CAPACITY)
+      txs.push(tx)
+      rxs.push(rx)
+    }
+    const producing = producePanama(txs, n)
+    // Cases are reusable: build them once.
+    const cases = rxs.map((rx) => recv(rx))
+    let count = 0
+    let sum = 0
+    while (count < n) {
+      const r = trySelect(cases) ?? (await select(cases))
+      count++
+      sum += r.value.value
+    }
+    await producing
+    return { count, sum }
+  },
+  async fanout(k, n) {
+    const [tx, first] = broadcast({ capacity: BROADCAST_CAPACITY })
+    const draining = [drain(first)]
+    for (let r = 1; r < k; r++) draining.push(drain(tx.subscribe()))
+    for (let i = 0; i < n; i++) {
+      if (!tx.trySend(i).ok) await tx.send(i)
+    }
+    tx.close()
+    return Promise.all(draining)
+  },
+}
+
+async function drain(rx) {
+  let count = 0
+  let sum = 0
+  for (;;) {
+    const t = rx.tryReceive()
+    let value
+    if (t.ok) {
+      if (t.lagged !== undefined) throw new Error(`lagged ${t.lagged} under suspend`)
+      value = t.value
+    } else {
+      if (t.reason === "closed") return { count, sum }
+      const r = await rx.receive()
+      if (r.done) return { count, sum }
+      if (r.lagged !== undefined) throw new Error(`lagged ${r.lagged} under suspend`)
+      value = r.value
+    }
+    count++
+    sum += value
+  }
 }

@@ -46,11 +46,43 @@ export class ToyChannel {
 // ------------------------------------------------------------------ adapter
 
 import { awaitEveryMessage } from "./generic.js"
+import { BROADCAST_CAPACITY, raceLoop, SELECT_CAPACITY } from "./multi.js"
 
-export default awaitEveryMessage({
+const plain = awaitEveryMessage({
   label: "naive toy (array + promise)",
   capacities: ["unbounded", "bounded", "rendezvous"],
   make: (capacity) => new ToyChannel(capacity),
   send: (ch, v) => ch.send(v),
   receive: (ch) => ch.receive(),
 })
+
+export default {
+  ...plain,
+  capacities: [...plain.capacities, "select", "broadcast"],
+  labels: {
+    select: "naive toy: `Promise.race` loop over toy channels",
+    broadcast: "naive toy: one toy channel per receiver, `await send` to each",
+  },
+  /** No select: the `Promise.race` loop over toy channels, `await send` producers. */
+  async selectLoop(k, n) {
+    const chans = []
+    for (let c = 0; c < k; c++) chans.push(new ToyChannel(SELECT_CAPACITY))
+    const share = Math.floor(n / k)
+    const producing = chans.map(async (ch, p) => {
+      const to = p === k - 1 ? n : (p + 1) * share
+      for (let i = p * share; i < to; i++) await ch.send(i)
+    })
+    const got = await raceLoop(k, n, (c) => chans[c].receive().then((value) => ({ c, value })))
+    await Promise.all(producing)
+    return got
+  },
+  /** No broadcast: one toy channel per receiver, `await send` to each in turn. */
+  async fanout(k, n) {
+    const chans = []
+    for (let r = 0; r < k; r++) chans.push(new ToyChannel(BROADCAST_CAPACITY))
+    const draining = chans.map((ch) => plain.consume(ch))
+    for (let i = 0; i < n; i++) for (const ch of chans) await ch.send(i)
+    for (const ch of chans) await ch.send(-1)
+    return Promise.all(draining)
+  },
+}
