@@ -19,7 +19,7 @@ import { Cause, Effect, Exit, Queue, type Scope } from "effect"
 import { channel, type ChannelOptions, type Overflow, type Receiver, type Sender } from "@panama/channel"
 import { send } from "./effects.js"
 import { takeOne } from "./internal/receive.js"
-import { releaseReceiver } from "./internal/release.js"
+import { releaseReceiver, undelivered } from "./internal/release.js"
 
 /** Options of `toQueue`. */
 export interface ToQueueOptions<A> {
@@ -83,10 +83,10 @@ export const toQueue = <A, E = unknown>(
         const value = got.value
         // Uninterruptible hand-over would block shutdown; instead an interrupted or refused offer reports the value.
         const offered = yield* Effect.onInterrupt(Queue.offer(queue, value), () =>
-          Effect.sync(() => onDrop?.(value)),
+          Effect.sync(() => undelivered(rx, value, onDrop)),
         )
         if (!offered) {
-          onDrop?.(value)
+          undelivered(rx, value, onDrop)
           return
         }
       }

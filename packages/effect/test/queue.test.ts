@@ -76,6 +76,32 @@ describe("toQueue", () => {
     ))
 })
 
+describe("toQueue without an onDrop option", () => {
+  it("reports the value the pump held at shutdown to the channel's onDrop, not silently away", () =>
+    run(
+      Effect.gen(function* () {
+        const channelDropped: Array<[number, string]> = []
+        const [tx, rx] = unbounded<number>({ onDrop: (v, why) => channelDropped.push([v, why]) })
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const q = yield* toQueue(rx)
+            tx.trySend(1)
+            tx.trySend(2)
+            yield* Effect.yieldNow
+            yield* Queue.shutdown(q)
+            yield* Effect.yieldNow
+          }),
+        )
+        expect(rx.state).toBe("cancelled")
+        expect(channelDropped.sort()).toEqual([
+          [1, "cancel"],
+          [2, "cancel"],
+        ])
+        expect(rx.stats).toEqual({ sent: 2, received: 0, dropped: { overflow: 0, cancel: 2 } })
+      }),
+    ))
+})
+
 describe("fromQueue", () => {
   it("Queue.end closes the channel after the last value", () =>
     run(

@@ -30,5 +30,20 @@ export function closeByExit(tx: Sender<unknown>, exit: Exit.Exit<unknown, unknow
 export function releaseReceiver<A>(rx: Receiver<A>, onDrop: ((value: A) => void) | undefined): void {
   rx.cancel()
   const held = drainStash(rx)
-  if (onDrop !== undefined) for (const v of held) onDrop(v)
+  for (const v of held) undelivered(rx, v, onDrop)
+}
+
+const UNDELIVERED: unique symbol = Symbol.for("panama.channel.undelivered")
+type WithHook<A> = Receiver<A> & { [UNDELIVERED]?: (value: A) => void }
+
+/**
+ * A value taken through `rx` that will never be delivered: to the adapter's
+ * `onDrop` if the user gave one, else to the channel's `onDrop` (reason
+ * `"cancel"`, counted in `stats`) through the core's hook, so it never goes
+ * silently away (SPEC §4).
+ */
+export function undelivered<A>(rx: Receiver<A>, value: A, onDrop: ((value: A) => void) | undefined): void {
+  if (onDrop !== undefined) return onDrop(value)
+  const hook = (rx as WithHook<A>)[UNDELIVERED]
+  if (typeof hook === "function") hook.call(rx, value)
 }
