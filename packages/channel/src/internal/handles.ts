@@ -234,6 +234,55 @@ class SendAllWaiter<T> implements Sending<T>, EventListenerObject {
   }
 }
 
+/**
+ * Hooks for adapters whose runtime resumes through callbacks (Effect fibers):
+ * a parked receive or send that completes by calling back synchronously at the
+ * hand-off, with no promise in between, so there is no gap in which an
+ * interruption could strand a value the channel already gave away. Keyed by
+ * `Symbol.for`, so the core exports nothing for them. Each calls back at once
+ * when it can complete now (and returns undefined), or parks and returns a
+ * `withdraw` function: true when the wait left before completing (nothing
+ * taken, nothing left behind), false when it had already completed.
+ */
+export const PARK_RECEIVE: unique symbol = Symbol.for("panama.channel.parkReceive")
+export const PARK_SEND: unique symbol = Symbol.for("panama.channel.parkSend")
+
+/** A parked callback receive (see PARK_RECEIVE). */
+class CallbackReceive<T> implements Receiving<T> {
+  prev: Link | null = null
+  next: Link | null = null
+  list: WaitList<Link> | null = null
+  constructor(
+    readonly onValue: (value: T) => void,
+    readonly onEnd: (reason: unknown, hasReason: boolean) => void,
+  ) {}
+  deliver(value: T): void {
+    this.onValue(value)
+  }
+  end(chan: Chan<T>): void {
+    this.onEnd(chan.reason, chan.hasReason)
+  }
+}
+
+/** A parked callback send (see PARK_SEND). */
+class CallbackSend<T> implements Sending<T> {
+  prev: Link | null = null
+  next: Link | null = null
+  list: WaitList<Link> | null = null
+  constructor(
+    readonly value: T,
+    readonly weight: number,
+    readonly onAccepted: () => void,
+    readonly onRefused: (error: unknown) => void,
+  ) {}
+  admit(): void {
+    this.onAccepted()
+  }
+  refuse(chan: Chan<T>): void {
+    this.onRefused(chan.closedError(this.value))
+  }
+}
+
 // ------------------------------------------------------------------ shared introspection
 
 function stats<T>(c: Chan<T>): ChannelStats {
@@ -373,6 +422,37 @@ export class SenderHandle<T> implements Sender<T> {
     }
   }
 
+  /** @internal See PARK_SEND. */
+  [PARK_SEND](value: T, onAccepted: () => void, onRefused: (error: unknown) => void): (() => boolean) | undefined {
+    const c = this.#c
+    if (this.#released) {
+      onRefused(c.closedError(value))
+      return undefined
+    }
+    let weight: number
+    let code: number
+    try {
+      weight = c.weigh(value)
+      code = c.offer(value, weight)
+    } catch (error) {
+      onRefused(error)
+      return undefined
+    }
+    if (code === OK) onAccepted()
+    else if (code === SHUT) onRefused(c.closedError(value))
+    else if (c.overflow === REJECT) onRefused(new ChannelFullError(value))
+    else {
+      const w = new CallbackSend(value, weight, onAccepted, onRefused)
+      c.parkSender(w)
+      return () => {
+        if (!c.sendq.remove(w)) return false
+        c.senderLeft()
+        return true
+      }
+    }
+    return undefined
+  }
+
   clone(): Sender<T> {
     if (this.#released) throw new TypeError("cannot clone a released sender")
     this.#c.senders++
@@ -504,6 +584,27 @@ export class ReceiverHandle<T> implements Receiver<T> {
       [Symbol.asyncIterator]: () => iterator,
     }
     return iterator
+  }
+
+  /** @internal See PARK_RECEIVE. */
+  [PARK_RECEIVE](
+    onValue: (value: T) => void,
+    onEnd: (reason: unknown, hasReason: boolean) => void,
+  ): (() => boolean) | undefined {
+    const c = this.#c
+    if (this.#released) {
+      onEnd(undefined, false)
+      return undefined
+    }
+    const value = c.take()
+    if (value !== EMPTY) onValue(value)
+    else if (c.done) onEnd(c.reason, c.hasReason)
+    else {
+      const w = new CallbackReceive(onValue, onEnd)
+      c.parkReceiver(w)
+      return () => c.recvq.remove(w)
+    }
+    return undefined
   }
 
   clone(): Receiver<T> {
