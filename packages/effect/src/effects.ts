@@ -19,6 +19,10 @@ import { dual } from "effect/Function"
 import type { ChannelClosedError, ChannelFullError, Receiver, Sender, TrySendResult } from "@panama/channel"
 import { drainStash, pollOne, takeBatch, takeOne } from "./internal/receive.js"
 
+const PARK_SEND: unique symbol = Symbol.for("panama.channel.parkSend")
+
+type ParkSend<A> = (value: A, onAccepted: () => void, onRefused: (error: unknown) => void) => (() => boolean) | undefined
+
 /** Why a `send` failed: the channel was closed or cancelled, or was full under `overflow: "reject"`. Both carry the value. */
 export type SendError<A> = ChannelClosedError<A> | ChannelFullError<A>
 
@@ -59,6 +63,19 @@ export const send: {
   Effect.suspend(() => {
     // Fast path: accepted (or dropped by policy) without waiting.
     if (self.trySend(value).ok) return Effect.void
+    // The core's callback hook (PARK_SEND): accepted or refused synchronously, no promise.
+    const hook = (self as unknown as { [PARK_SEND]?: ParkSend<A> })[PARK_SEND]
+    if (typeof hook === "function") {
+      return Effect.callback<void, SendError<A>>((resume) => {
+        const withdraw = hook.call(
+          self,
+          value,
+          () => resume(Effect.void),
+          (error) => resume(Effect.fail(error as SendError<A>)),
+        )
+        if (withdraw !== undefined) return Effect.sync(() => void withdraw())
+      })
+    }
     return Effect.callback<void, SendError<A>>((resume, signal) => {
       self.send(value, { signal }).then(
         () => resume(Effect.void),
