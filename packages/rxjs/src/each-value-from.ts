@@ -2,9 +2,10 @@
  * `eachValueFrom`: an Observable as an async iterable with a bounded buffer.
  */
 
+import type { Receiver, Sender } from "@panama/channel"
 import type { ObservableInput } from "rxjs"
-import { fromObservable, type FromObservableOptions } from "./from-observable.js"
-import { checkFeedOptions, checkLimit, checkObject } from "./internal/options.js"
+import { channelFor, subscribeToChannel, type FromObservableOptions } from "./from-observable.js"
+import type { FeedOptions } from "./internal/feeder.js"
 
 /** Options of `eachValueFrom()`: the buffer and what happens when it is full. */
 export type EachValueFromOptions<T> = FromObservableOptions<T>
@@ -36,23 +37,28 @@ export function eachValueFrom<T>(
   observable: ObservableInput<T>,
   options: EachValueFromOptions<T>,
 ): AsyncGenerator<T, undefined, undefined> {
-  // Checked now, not at the first next(): a mistake shows where it was made.
-  checkObject(options)
-  checkFeedOptions(options)
-  checkLimit("capacity", options.capacity, 0)
-  return iterate(observable, options)
+  // Made now, not at the first next(): a mistake in the options shows where it was made.
+  // Nothing subscribes until iteration starts.
+  const [tx, rx, feed] = channelFor(options)
+  return iterate(observable, tx, rx, feed)
 }
 
 async function* iterate<T>(
   observable: ObservableInput<T>,
-  options: EachValueFromOptions<T>,
+  tx: Sender<T>,
+  rx: Receiver<T>,
+  feed: FeedOptions<T>,
 ): AsyncGenerator<T, undefined, undefined> {
-  const rx = fromObservable(observable, options)
   try {
+    // The first next() asks for a value: its receive waits before the subscription, so a
+    // source that emits during subscribe() hands its first value over even at capacity 0.
+    let pending = rx.receive()
+    subscribeToChannel(observable, tx, feed)
     for (;;) {
-      const r = await rx.receive()
+      const r = await pending
       if (r.done) return undefined
       yield r.value
+      pending = rx.receive()
     }
   } finally {
     rx.cancel()

@@ -11,7 +11,7 @@ import {
   type Sender,
 } from "@panama/channel"
 import { from, Subject, takeUntil, type ObservableInput, type Subscription } from "rxjs"
-import { Feeder, type OverflowPolicy } from "./internal/feeder.js"
+import { Feeder, type FeedOptions, type OverflowPolicy } from "./internal/feeder.js"
 import { checkFeedOptions, checkLimit, checkObject } from "./internal/options.js"
 
 export type { OverflowPolicy }
@@ -126,6 +126,13 @@ export interface FromObservableOptions<T> extends SubscribeToChannelOptions<T> {
  * ```
  */
 export function fromObservable<T>(observable: ObservableInput<T>, options: FromObservableOptions<T>): Receiver<T> {
+  const [tx, rx, feed] = channelFor(options)
+  subscribeToChannel(observable, tx, feed)
+  return rx
+}
+
+/** @internal The channel `fromObservable` feeds, made (and every option checked) before anything subscribes. */
+export function channelFor<T>(options: FromObservableOptions<T>): [Sender<T>, Receiver<T>, FeedOptions<T>] {
   checkObject(options)
   const feed = checkFeedOptions(options)
   const { capacity, size, onDrop } = options
@@ -137,6 +144,5 @@ export function fromObservable<T>(observable: ObservableInput<T>, options: FromO
     ...(size === undefined ? {} : { size }),
     ...(onDrop === undefined ? {} : { onDrop }),
   })
-  subscribeToChannel(observable, tx, feed)
-  return rx
+  return [tx, rx, feed]
 }

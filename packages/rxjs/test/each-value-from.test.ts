@@ -78,5 +78,16 @@ describe("eachValueFrom", () => {
   it("checks options when called, not at the first next()", () => {
     expect(() => eachValueFrom(of(1), { capacity: 1 } as never)).toThrow(TypeError)
     expect(() => eachValueFrom(of(1), { capacity: -1, overflow: "reject" })).toThrow(RangeError)
+    // The channel's own checks too: a drop policy needs room to drop from.
+    expect(() => eachValueFrom(of(1), { capacity: 0, overflow: "drop-newest" })).toThrow(RangeError)
+  })
+
+  it("capacity 0: a source that emits during subscribe hands its first value to the waiting next()", async () => {
+    const it = eachValueFrom(of(1, 2), { capacity: 0, overflow: "reject" })
+    expect(await it.next()).toEqual({ done: false, value: 1 })
+    // 2 found no waiting receive and no room: refused.
+    const error = await it.next().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ChannelFullError)
+    expect((error as ChannelFullError).value).toBe(2)
   })
 })
