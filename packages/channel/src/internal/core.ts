@@ -147,7 +147,13 @@ export class Chan<T> {
   }
 
   #shift(): T {
-    this.load -= this.weights === undefined ? 1 : this.weights.shift()
+    const weights = this.weights
+    if (weights === undefined) this.load -= 1
+    else {
+      this.load -= weights.shift()
+      // Case: fractional weights leave rounding behind (0.7 + 0.1 - 0.7 - 0.1 is not 0): an empty buffer weighs 0.
+      if (weights.length === 0) this.load = 0
+    }
     return this.buf.shift()
   }
 
