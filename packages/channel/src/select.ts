@@ -195,13 +195,18 @@ export function select<const C extends readonly (SelectCase | null | undefined)[
     signal.addEventListener("abort", selection)
   }
   if (timeout !== undefined && timeout !== Infinity) {
-    selection.timer = setTimeout(
-      (s: Selection) => s.fail(timeoutError()),
-      Math.min(timeout, 0x7fffffff),
-      selection,
-    ) as unknown as Timer
+    const deadline = timeout > 0x7fffffff ? Date.now() + timeout : 0
+    selection.timer = setTimeout(fireTimeout, Math.min(timeout, 0x7fffffff), selection, deadline) as unknown as Timer
   }
   return promise
+}
+
+// Rejects a waiting select at its deadline. Case: a deadline beyond setTimeout's
+// largest delay (2^31 - 1 ms) is re-armed in steps, not cut short.
+function fireTimeout(s: Selection, deadline: number): void {
+  const rest = deadline === 0 ? 0 : deadline - Date.now()
+  if (rest > 0) s.timer = setTimeout(fireTimeout, Math.min(rest, 0x7fffffff), s, deadline) as unknown as Timer
+  else s.fail(timeoutError())
 }
 
 /**

@@ -3,8 +3,8 @@
  * failed on the code before the fix committed with it.
  */
 
-import { describe, expect, test } from "vitest"
-import { channel } from "../src/index.js"
+import { afterEach, describe, expect, test, vi } from "vitest"
+import { channel, rendezvous, recv, select } from "../src/index.js"
 
 describe("weighted size", () => {
   test("an empty buffer weighs 0 again after fractional weights came and went", () => {
@@ -22,3 +22,26 @@ describe("weighted size", () => {
   })
 })
 
+describe("select timeout", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test("a select timeout longer than setTimeout allows fires at its deadline, not early", async () => {
+    vi.useFakeTimers()
+    const [, rx] = rendezvous<number>()
+    let outcome: unknown = "pending"
+    select([recv(rx)], { timeout: 2 ** 31 + 1000 }).then(
+      (r) => (outcome = r),
+      (e: unknown) => (outcome = e instanceof DOMException ? e.name : e),
+    )
+    await vi.advanceTimersByTimeAsync(2 ** 31 - 1)
+    expect(outcome).toBe("pending")
+    expect(rx.pendingReceives).toBe(1)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(outcome).toBe("pending")
+    await vi.advanceTimersByTimeAsync(2)
+    expect(outcome).toBe("TimeoutError")
+    expect(rx.pendingReceives).toBe(0)
+  })
+})
