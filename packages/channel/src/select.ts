@@ -341,6 +341,8 @@ class SelSend<T> extends CaseWaiter implements Sending<T> {
   ) {
     super(selection, index)
   }
+  withdrawn = false // left `sendq` through `leave`, not admitted or refused
+
   admit(): void {
     this.selection.win(this.index, undefined)
   }
@@ -348,7 +350,10 @@ class SelSend<T> extends CaseWaiter implements Sending<T> {
     this.selection.fail(chan.closedError(this.value))
   }
   leave(): void {
+    this.withdrawn = this.chan.sendq.remove(this)
+  }
+  override left(): void {
     // A withdrawn sender may have been the one blocking lighter senders behind it.
-    if (this.chan.sendq.remove(this)) this.chan.senderLeft()
+    if (this.withdrawn) this.chan.senderLeft()
   }
 }

@@ -4,7 +4,7 @@
  */
 
 import { afterEach, describe, expect, test, vi } from "vitest"
-import { channel, rendezvous, recv, select } from "../src/index.js"
+import { bounded, channel, rendezvous, recv, select, send } from "../src/index.js"
 
 describe("weighted size", () => {
   test("an empty buffer weighs 0 again after fractional weights came and went", () => {
@@ -43,5 +43,22 @@ describe("select timeout", () => {
     await vi.advanceTimersByTimeAsync(2)
     expect(outcome).toBe("TimeoutError")
     expect(rx.pendingReceives).toBe(0)
+  })
+})
+
+describe("select with several send cases on one channel", () => {
+  test("room for more than one case admits only the winner, not a sibling behind it", async () => {
+    const [tx, rx] = bounded<string>(2)
+    tx.trySend("x")
+    tx.trySend("y")
+    const won = select([send(tx, "a"), send(tx, "b"), send(tx, "c")])
+    expect(tx.pendingSends).toBe(3)
+    // Two slots free at once: the first case is admitted and wins; withdrawing
+    // the second must not let the third into the freed room.
+    expect(rx.tryReceiveMany(2)).toEqual(["x", "y"])
+    expect(await won).toEqual({ index: 0, value: undefined })
+    expect(tx.pendingSends).toBe(0)
+    expect(rx.tryReceiveMany()).toEqual(["a"])
+    expect(tx.stats).toEqual({ sent: 3, received: 3, dropped: { overflow: 0, cancel: 0 } })
   })
 })

@@ -47,6 +47,12 @@ export abstract class CaseWaiter implements Link {
 
   /** Withdraws this case without effect. A no-op when it already left its queue. */
   abstract leave(): void
+
+  /**
+   * Lets the source react to the withdrawal (a sender leaving may make room for
+   * the next). Called after every case of the selection left its queue.
+   */
+  left(): void {}
 }
 
 /** One waiting select. Settles exactly once: the first `win` or `fail`, or abort / timeout. */
@@ -76,7 +82,10 @@ export class Selection implements EventListenerObject {
   #settle(): boolean {
     if (this.settled) return false
     this.settled = true
+    // Case: two passes, so no source reacts to a withdrawal while a sibling case
+    // is still parked: room a withdrawn send case frees could admit that sibling.
     for (const w of this.waiters) w.leave()
+    for (const w of this.waiters) w.left()
     if (this.signal !== undefined) this.signal.removeEventListener("abort", this)
     if (this.timer !== undefined) clearTimeout(this.timer)
     return true
