@@ -18,26 +18,31 @@ const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined 
 
 /** A receive case, made by `recv(source)`. `R` is what the case completes with. */
 export class RecvCase<R> {
-  readonly kind = "recv"
+  /** @internal A channel receiver, or a sibling receiver that offers a port. */
+  readonly source: ReceiverHandle<unknown> | SelectSource<R>
   /** @internal */
-  readonly port: () => Port<R>
-  /** @internal */
-  constructor(port: () => Port<R>) {
-    this.port = port
+  constructor(source: ReceiverHandle<unknown> | SelectSource<R>) {
+    this.source = source
+  }
+  get kind(): "recv" {
+    return "recv"
   }
 }
 
 /** A send case, made by `send(tx, value)`. */
 export class SendCase<T> {
-  readonly kind = "send"
+  /** @internal The sender handle (typed loosely so `SendCase<T>` stays covariant in `T`). */
+  readonly tx: object
   /** @internal */
-  readonly port: () => Port<undefined>
+  readonly value: T
   /** @internal */
-  constructor(port: () => Port<undefined>) {
-    this.port = port
+  constructor(tx: object, value: T) {
+    this.tx = tx
+    this.value = value
   }
-  /** @internal Keeps `T` in the type. */
-  declare readonly _value?: T
+  get kind(): "send" {
+    return "send"
+  }
 }
 
 /** Any case; `null` / `undefined` entries are disabled cases. */
@@ -87,16 +92,10 @@ export function recv<T>(source: BroadcastReceiver<T>): RecvCase<BroadcastResult<
 export function recv<T>(source: WatchReceiver<T>): RecvCase<ReceiveResult<T>>
 export function recv<T>(source: OneshotReceiver<T>): RecvCase<ReceiveResult<T>>
 export function recv(source: unknown): RecvCase<unknown> {
-  if (source !== null && typeof source === "object") {
-    // Case: a channel receiver (a sender handle also has CORE, so check the class).
-    if (source instanceof ReceiverHandle) {
-      const rx = source as { [CORE]: Chan<unknown> | null }
-      return new RecvCase(() => new ChanRecvPort(rx[CORE]))
-    }
-    if (SELECT in source) {
-      const s = source as SelectSource<unknown>
-      return new RecvCase(() => s[SELECT]())
-    }
+  // Case: a channel receiver (a sender handle also has CORE, so check the class).
+  if (source instanceof ReceiverHandle) return new RecvCase(source as ReceiverHandle<unknown>)
+  if (source !== null && typeof source === "object" && SELECT in source) {
+    return new RecvCase(source as SelectSource<unknown>)
   }
   throw new TypeError("recv() needs a receiver")
 }
@@ -118,11 +117,7 @@ export function recv(source: unknown): RecvCase<unknown> {
  */
 export function send<T>(tx: Sender<T>, value: T): SendCase<T> {
   if (!(tx instanceof SenderHandle)) throw new TypeError("send() needs a sender")
-  const handle = tx as unknown as { [CORE]: Chan<T> | null }
-  return new SendCase(() => {
-    const chan = handle[CORE]
-    return new ChanSendPort(chan, value, chan === null ? 1 : chan.weigh(value))
-  })
+  return new SendCase(tx, value)
 }
 
 /**
@@ -155,29 +150,30 @@ export function select<const C extends readonly (SelectCase | null | undefined)[
   cases: C,
   options?: SelectOptions,
 ): Promise<SelectResult<C>> {
-  let ports: (Port<unknown> | null)[]
+  let plan: Plan
   try {
-    checkWaitOptions(options)
-    if (options?.biased !== undefined && typeof options.biased !== "boolean") {
-      throw new TypeError("options.biased must be a boolean")
+    if (options !== undefined) {
+      checkWaitOptions(options)
+      if (options.biased !== undefined && typeof options.biased !== "boolean") {
+        throw new TypeError("options.biased must be a boolean")
+      }
     }
-    ports = portsOf(cases)
+    plan = planOf(cases)
   } catch (error) {
     return Promise.reject(error)
   }
   const signal = options?.signal
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason)
-  const chosen = pick(ports, options?.biased === true)
+  const chosen = pick(plan, options?.biased === true)
   if (chosen >= 0) {
     try {
-      return Promise.resolve({ index: chosen, value: ports[chosen]!.complete() } as SelectResult<C>)
+      return Promise.resolve({ index: chosen, value: complete(plan, chosen) } as SelectResult<C>)
     } catch (error) {
       return Promise.reject(error)
     }
   }
   const timeout = options?.timeout
-  const enabled = ports.some((p) => p !== null)
-  if (!enabled && signal === undefined && timeout === undefined) {
+  if (!plan.enabled && signal === undefined && (timeout === undefined || timeout === Infinity)) {
     return Promise.reject(new TypeError("select() with no enabled case needs a signal or a timeout"))
   }
   // No case is ready: park one waiter per enabled case; the first to complete wins.
@@ -186,9 +182,10 @@ export function select<const C extends readonly (SelectCase | null | undefined)[
     selection.resolve = resolve as (r: { index: number; value: unknown }) => void
     selection.reject = reject
   })
-  for (let i = 0; i < ports.length; i++) {
-    const port = ports[i]
-    if (port != null) selection.waiters.push(port.park(selection, i))
+  const n = plan.cases.length
+  for (let i = 0; i < n; i++) {
+    const w = park(plan, i, selection)
+    if (w !== null) selection.waiters.push(w)
   }
   if (signal !== undefined) {
     selection.signal = signal
@@ -227,66 +224,122 @@ export function trySelect<const C extends readonly (SelectCase | null | undefine
   cases: C,
   options?: Pick<SelectOptions, "biased">,
 ): SelectResult<C> | undefined {
-  const ports = portsOf(cases)
-  const chosen = pick(ports, options?.biased === true)
+  const plan = planOf(cases)
+  const chosen = pick(plan, options?.biased === true)
   if (chosen < 0) return undefined
-  return { index: chosen, value: ports[chosen]!.complete() } as SelectResult<C>
+  return { index: chosen, value: complete(plan, chosen) } as SelectResult<C>
 }
 
-function portsOf(cases: readonly (SelectCase | null | undefined)[]): (Port<unknown> | null)[] {
+/**
+ * What one select call works from, built in one pass over the cases: for a
+ * channel case its channel (null for a released handle) and, for a send, the
+ * value's weight; for a sibling case its port. Channel cases need no port
+ * object unless the select has to wait.
+ */
+interface Plan {
+  readonly cases: readonly (SelectCase | null | undefined)[]
+  readonly chans: (Chan<unknown> | null)[] // per case; null for disabled, sibling or released
+  readonly weights: number[] | undefined // per send case, when any channel weighs values
+  readonly ports: (Port<unknown> | undefined)[] | undefined // per sibling case
+  readonly enabled: boolean
+}
+
+function planOf(cases: readonly (SelectCase | null | undefined)[]): Plan {
   if (!Array.isArray(cases)) throw new TypeError("cases must be an array")
-  const ports = new Array<Port<unknown> | null>(cases.length)
-  for (let i = 0; i < cases.length; i++) {
+  const n = cases.length
+  const chans = new Array<Chan<unknown> | null>(n)
+  let weights: number[] | undefined
+  let ports: (Port<unknown> | undefined)[] | undefined
+  let enabled = false
+  for (let i = 0; i < n; i++) {
     const c: unknown = cases[i]
-    if (c == null) ports[i] = null
-    else if (c instanceof RecvCase || c instanceof SendCase) ports[i] = c.port()
-    else throw new TypeError(`case ${i} is not a recv() or send() case`)
+    chans[i] = null
+    if (c == null) continue
+    enabled = true
+    if (c instanceof SendCase) {
+      const chan = (c.tx as SenderHandle<unknown>)[CORE]
+      chans[i] = chan
+      if (chan !== null && chan.sizeOf !== undefined) (weights ??= new Array<number>(n).fill(1))[i] = chan.weigh(c.value)
+    } else if (c instanceof RecvCase) {
+      const source = c.source
+      if (source instanceof ReceiverHandle) chans[i] = (source as ReceiverHandle<unknown>)[CORE]
+      else (ports ??= new Array<Port<unknown> | undefined>(n))[i] = (source as SelectSource<unknown>)[SELECT]()
+    } else throw new TypeError(`case ${i} is not a recv() or send() case`)
   }
-  return ports
+  return { cases, chans, weights, ports, enabled }
 }
 
-// The index of the case to complete now, or -1 when none is ready.
-function pick(ports: (Port<unknown> | null)[], biased: boolean): number {
+// Whether case i would complete now (or reject: a closed channel, a done receiver).
+function isReady(plan: Plan, i: number): boolean {
+  const c = plan.cases[i]
+  if (c == null) return false
+  const chan = plan.chans[i]!
+  if (c instanceof SendCase) {
+    // Case: a released handle behaves as a closed channel: ready, and choosing it rejects.
+    return chan === null || chan.state !== OPEN || chan.canOffer(plan.weights === undefined ? 1 : plan.weights[i]!)
+  }
+  const port = plan.ports?.[i]
+  if (port !== undefined) return port.ready()
+  return chan === null || chan.canTake()
+}
+
+// Completes case i now. Precondition: isReady. Throws to reject the select.
+function complete(plan: Plan, i: number): unknown {
+  const c = plan.cases[i]!
+  const chan = plan.chans[i]!
+  if (c instanceof SendCase) {
+    if (chan === null) throw new ChannelClosedError(c.value)
+    if (chan.offer(c.value, plan.weights === undefined ? 1 : plan.weights[i]!) === SHUT) throw chan.closedError(c.value)
+    return undefined
+  }
+  const port = plan.ports?.[i]
+  if (port !== undefined) return port.complete()
+  if (chan === null) return DONE
+  const value = chan.take()
+  if (value !== EMPTY) return { done: false, value }
+  if (chan.hasReason) throw chan.reason
+  return DONE
+}
+
+// Parks a waiter for case i, or returns null for a disabled case.
+function park(plan: Plan, i: number, selection: Selection): CaseWaiter | null {
+  const c = plan.cases[i]
+  if (c == null) return null
+  const chan = plan.chans[i]!
+  if (c instanceof SendCase) {
+    const w = new SelSend<unknown>(selection, i, chan, c.value, plan.weights === undefined ? 1 : plan.weights[i]!)
+    chan.parkSender(w)
+    return w
+  }
+  const port = plan.ports?.[i]
+  if (port !== undefined) return port.park(selection, i)
+  const w = new SelRecv<unknown>(selection, i, chan)
+  chan.parkReceiver(w)
+  return w
+}
+
+// The index of the case to complete now, or -1 when none is ready: the first
+// ready one when biased, else one of the ready ones uniformly at random.
+function pick(plan: Plan, biased: boolean): number {
+  const n = plan.cases.length
   let ready = 0
   let first = -1
-  for (let i = 0; i < ports.length; i++) {
-    const p = ports[i]
-    if (p != null && p.ready()) {
-      if (biased) return i
-      if (ready++ === 0) first = i
-    }
+  let mask = 0 // ready cases among the first 31
+  for (let i = 0; i < n; i++) {
+    if (!isReady(plan, i)) continue
+    if (biased) return i
+    if (ready++ === 0) first = i
+    if (i < 31) mask |= 1 << i
   }
   if (ready <= 1) return first
-  // Uniform among the ready cases: the k-th ready one.
   let k = Math.floor(Math.random() * ready)
-  for (let i = first; ; i++) {
-    const p = ports[i]
-    if (p != null && p.ready() && k-- === 0) return i
+  if (n <= 31) {
+    for (let i = first; ; i++) if ((mask >>> i) & 1 && k-- === 0) return i
   }
+  for (let i = first; ; i++) if (isReady(plan, i) && k-- === 0) return i
 }
 
 // ------------------------------------------------------------------ channel cases
-
-class ChanRecvPort<T> implements Port<ReceiveResult<T>> {
-  constructor(readonly chan: Chan<T> | null) {}
-  ready(): boolean {
-    return this.chan === null || this.chan.canTake()
-  }
-  complete(): ReceiveResult<T> {
-    const chan = this.chan
-    // Case: a released handle behaves as a closed channel.
-    if (chan === null) return DONE
-    const value = chan.take()
-    if (value !== EMPTY) return { done: false, value }
-    if (chan.hasReason) throw chan.reason
-    return DONE
-  }
-  park(selection: Selection, index: number): CaseWaiter {
-    const w = new SelRecv<T>(selection, index, this.chan!)
-    this.chan!.parkReceiver(w)
-    return w
-  }
-}
 
 class SelRecv<T> extends CaseWaiter implements Receiving<T> {
   constructor(
@@ -305,29 +358,6 @@ class SelRecv<T> extends CaseWaiter implements Receiving<T> {
   }
   leave(): void {
     this.chan.recvq.remove(this)
-  }
-}
-
-class ChanSendPort<T> implements Port<undefined> {
-  constructor(
-    readonly chan: Chan<T> | null,
-    readonly value: T,
-    readonly weight: number,
-  ) {}
-  ready(): boolean {
-    const chan = this.chan
-    return chan === null || chan.state !== OPEN || chan.canOffer(this.weight)
-  }
-  complete(): undefined {
-    const chan = this.chan
-    if (chan === null) throw new ChannelClosedError(this.value)
-    if (chan.offer(this.value, this.weight) === SHUT) throw chan.closedError(this.value)
-    return undefined
-  }
-  park(selection: Selection, index: number): CaseWaiter {
-    const w = new SelSend<T>(selection, index, this.chan!, this.value, this.weight)
-    this.chan!.parkSender(w)
-    return w
   }
 }
 

@@ -17,9 +17,12 @@
  * - Ownership: a value counted in `sent` is either delivered (`received`) or
  *   passed to `onDrop` exactly once. A value not accepted never enters here.
  *
- * Reentrancy: the only user code that runs synchronously inside an operation is
- * `size` and `onDrop`. `size` runs before any state changes; `onDrop` runs
- * after the state is consistent again, so it may call back into the channel.
+ * Reentrancy: the only outside code that runs synchronously inside an operation
+ * is `size`, `onDrop`, and the callbacks of adapters parked through the
+ * callback hooks (handles.ts, PARK_RECEIVE / PARK_SEND). `size` runs before any
+ * state changes; `onDrop` runs after the state is consistent again; a waiter
+ * is always unlinked and counted before it is completed. So any of them may
+ * call back into the channel; a throwing one is reported, never propagated.
  */
 
 import { ChannelClosedError } from "../errors.js"

@@ -15,6 +15,7 @@ import {
   EMPTY,
   OK,
   REJECT,
+  report,
   SHUT,
   STATE_NAMES,
   type Receiving,
@@ -256,11 +257,21 @@ class CallbackReceive<T> implements Receiving<T> {
     readonly onValue: (value: T) => void,
     readonly onEnd: (reason: unknown, hasReason: boolean) => void,
   ) {}
+  // A throwing callback is reported, never thrown into the channel's loops: the
+  // value was handed over (or the end reached) whatever the adapter does with it.
   deliver(value: T): void {
-    this.onValue(value)
+    try {
+      this.onValue(value)
+    } catch (error) {
+      report(error)
+    }
   }
   end(chan: Chan<T>): void {
-    this.onEnd(chan.reason, chan.hasReason)
+    try {
+      this.onEnd(chan.reason, chan.hasReason)
+    } catch (error) {
+      report(error)
+    }
   }
 }
 
@@ -276,10 +287,18 @@ class CallbackSend<T> implements Sending<T> {
     readonly onRefused: (error: unknown) => void,
   ) {}
   admit(): void {
-    this.onAccepted()
+    try {
+      this.onAccepted()
+    } catch (error) {
+      report(error)
+    }
   }
   refuse(chan: Chan<T>): void {
-    this.onRefused(chan.closedError(this.value))
+    try {
+      this.onRefused(chan.closedError(this.value))
+    } catch (error) {
+      report(error)
+    }
   }
 }
 
