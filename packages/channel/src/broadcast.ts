@@ -15,8 +15,8 @@
 import type { DropReason, Overflow, ReceiveResult, TrySendResult } from "./channel.js"
 import { ChannelClosedError, ChannelFullError } from "./errors.js"
 import { DROP_NEWEST, DROP_OLDEST, OVERFLOW_NAMES, REJECT, report } from "./internal/core.js"
-import { DISPOSE } from "./internal/handles.js"
-import { Chunked } from "./internal/queue.js"
+import { checkMax, DISPOSE } from "./internal/handles.js"
+import { Chunked, Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
 import { WaitList } from "./internal/wait-list.js"
@@ -66,7 +66,17 @@ export interface BroadcastReceiver<T> extends Disposable, AsyncIterable<T, undef
   readonly size: number
   /** Resolves when this receiver will get no more values. Never rejects. */
   readonly closed: Promise<void>
+  /** Values this receiver skipped or missed since it subscribed (lag, whether reported or not). */
+  readonly missed: number
   receive(options?: WaitOptions): Promise<BroadcastResult<T>>
+  /**
+   * Waits until at least one value is buffered for this receiver, then takes
+   * up to `max` at once. Resolves `[]` only when done. Lag is not reported in
+   * a batch: it is counted in `missed`.
+   */
+  receiveMany(max: number, options?: WaitOptions): Promise<T[]>
+  /** Takes up to `max` buffered values now (all by default); lag is counted in `missed`. */
+  tryReceiveMany(max?: number): T[]
   tryReceive():
     | { ok: true; value: T }
     | { ok: true; lagged: number }
@@ -95,11 +105,17 @@ interface Entry<T> {
 }
 
 class Sub<T> {
-  readonly buf = new Chunked<T | Entry<T>>()
-  lagged = 0 // values skipped or missed since the last receive
+  readonly buf: Queue<T | Entry<T>> // this receiver's values, oldest first
+  lagged = 0 // values skipped or missed, not yet reported by a receive
+  missed = 0 // values skipped or missed since subscribing
   index = -1 // position in bus.subs; -1 once unsubscribed
   readonly waiters = new WaitList<Wake<BroadcastResult<T>>>()
   done: { p: Promise<void>; resolve: () => void } | undefined = undefined
+
+  constructor(capacity: number) {
+    // A finite buffer is a ring that never outgrows it; an unbounded one is chunked.
+    this.buf = capacity === Infinity ? new Chunked() : new Ring(Math.min(capacity, 16))
+  }
 }
 
 class BusSend<T> extends Pending<void> {
@@ -139,7 +155,7 @@ class Bus<T> {
   }
 
   subscribe(): Sub<T> {
-    const sub = new Sub<T>()
+    const sub = new Sub<T>(this.capacity)
     if (this.state >= CLOSED) return sub // a receiver of a finished broadcast is done at once
     sub.index = this.subs.length
     this.subs.push(sub)
@@ -165,7 +181,7 @@ class Bus<T> {
     let lost: (T | Entry<T>)[] | undefined
     for (let i = 0; i < n; i++) {
       const sub = subs[i]!
-      const w = sub.waiters.shift()
+      const w = sub.waiters.head === null ? null : sub.waiters.shift()
       if (w !== null) {
         if (entry !== undefined) {
           entry.left--
@@ -180,11 +196,13 @@ class Bus<T> {
         if (buf.length === this.capacity) this.full++
       } else if (this.overflow === DROP_OLDEST) {
         sub.lagged++
+        sub.missed++
         ;(lost ??= []).push(buf.shift())
         buf.push(entry ?? value)
       } else {
         // DROP_NEWEST: this subscriber misses the new value.
         sub.lagged++
+        sub.missed++
         if (entry !== undefined) (lost ??= []).push(entry)
       }
     }
@@ -239,6 +257,34 @@ class Bus<T> {
       return DONE
     }
     return NOT_READY
+  }
+
+  /**
+   * Takes up to `max - out.length` buffered values for `sub` into `out`, in
+   * order, without waiting. A pending lag report is consumed (it stays counted
+   * in `missed`): a batch carries values only.
+   */
+  takeMany(sub: Sub<T>, out: T[], max: number): void {
+    sub.lagged = 0
+    const buf = sub.buf
+    const tracked = this.onDrop !== undefined
+    while (out.length < max && buf.length > 0) {
+      const wasFull = buf.length >= this.capacity
+      let n = Math.min(max - out.length, buf.length)
+      while (n-- > 0) {
+        const x = buf.shift()
+        if (tracked) {
+          const e = x as Entry<T>
+          e.left--
+          e.delivered = true
+          out.push(e.value)
+        } else out.push(x as T)
+      }
+      // This buffer was full: it may have been the last one holding senders back
+      // (admitting them may refill it: the loop goes on while there is room in `out`).
+      if (wasFull && sub.index >= 0 && --this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
+    }
+    if (buf.length === 0 && this.state >= CLOSED) sub.done?.resolve()
   }
 
   #admitWaiting(): void {
@@ -444,6 +490,43 @@ class Rx<T> implements BroadcastReceiver<T> {
       return Promise.reject(error)
     }
     return park(this.#s.waiters, this, options)
+  }
+  get missed(): number {
+    return this.#s.missed
+  }
+  receiveMany(max: number, options?: WaitOptions): Promise<T[]> {
+    try {
+      checkMax(max)
+      checkWaitOptions(options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    const b = this.#b
+    const s = this.#s
+    const batch: T[] = []
+    b.takeMany(s, batch, max)
+    if (batch.length > 0) return Promise.resolve(batch)
+    let r: BroadcastResult<T> | typeof NOT_READY
+    try {
+      r = b.poll(s)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (r !== NOT_READY) return Promise.resolve(r.done ? [] : this.receiveMany(max, options))
+    // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
+    return park<BroadcastResult<T>>(s.waiters, this, options).then((first) => {
+      if (first.done) return []
+      const out = "lagged" in first ? [] : [first.value]
+      b.takeMany(s, out, max)
+      return out.length > 0 ? out : this.receiveMany(max, options)
+    })
+  }
+  tryReceiveMany(max: number = Infinity): T[] {
+    checkMax(max)
+    const batch: T[] = []
+    this.#b.takeMany(this.#s, batch, max)
+    return batch
   }
   tryReceive():
     | { ok: true; value: T }

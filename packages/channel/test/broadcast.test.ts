@@ -552,3 +552,77 @@ describe("broadcast in select", () => {
     expect(await select([recv(a)])).toEqual({ index: 0, value: { done: true, value: undefined } })
   })
 })
+
+describe("broadcast batch receives", () => {
+  test("tryReceiveMany takes what this receiver has buffered, in order, up to max", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 8 })
+    const b = tx.subscribe()
+    for (let i = 0; i < 5; i++) await tx.send(i)
+    expect(a.tryReceiveMany(3)).toEqual([0, 1, 2])
+    expect(a.tryReceiveMany()).toEqual([3, 4])
+    expect(a.tryReceiveMany()).toEqual([])
+    expect(b.tryReceiveMany()).toEqual([0, 1, 2, 3, 4])
+  })
+
+  test("draining a full buffer admits waiting senders, and the batch goes on with their values", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 2 })
+    await tx.send(1)
+    await tx.send(2)
+    const third = tx.send(3)
+    expect(tx.pendingSends).toBe(1)
+    expect(rx.tryReceiveMany(10)).toEqual([1, 2, 3])
+    await third
+    expect(tx.pendingSends).toBe(0)
+  })
+
+  test("receiveMany waits for a value, then tops the batch up with what arrived meanwhile", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 16 })
+    const batch = rx.receiveMany(10)
+    await Promise.resolve()
+    let settled = false
+    void batch.then(() => (settled = true))
+    await Promise.resolve()
+    expect(settled).toBe(false)
+    for (let i = 0; i < 4; i++) tx.trySend(i)
+    expect(await batch).toEqual([0, 1, 2, 3])
+  })
+
+  test("receiveMany resolves [] when done and rejects with the close reason", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 4 })
+    const other = tx.subscribe()
+    tx.trySend(1)
+    tx.close()
+    expect(await rx.receiveMany(5)).toEqual([1])
+    expect(await rx.receiveMany(5)).toEqual([])
+    const [tx2, rx2] = broadcast<number>({ capacity: 4 })
+    tx2.close("stop")
+    await expect(rx2.receiveMany(5)).rejects.toBe("stop")
+    other.cancel()
+  })
+
+  test("a batch carries values only: lag is counted in missed", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 2, overflow: "drop-oldest" })
+    for (let i = 0; i < 5; i++) await tx.send(i)
+    expect(rx.missed).toBe(3)
+    expect(rx.tryReceiveMany()).toEqual([3, 4])
+    expect(rx.tryReceive()).toEqual({ ok: false, reason: "empty" })
+    expect(rx.missed).toBe(3)
+  })
+
+  test("a value taken in a batch is delivered: onDrop hears only values no receiver took", async () => {
+    const drops: number[] = []
+    const [tx, a] = broadcast<number>({ capacity: 4, onDrop: (v) => drops.push(v) })
+    const b = tx.subscribe()
+    for (let i = 0; i < 3; i++) await tx.send(i)
+    expect(a.tryReceiveMany(2)).toEqual([0, 1])
+    b.cancel()
+    a.cancel()
+    expect(drops).toEqual([2])
+  })
+
+  test("bad max is refused like the channel's", async () => {
+    const [, rx] = broadcast<number>({ capacity: 1 })
+    expect(() => rx.tryReceiveMany(0)).toThrow(RangeError)
+    await expect(rx.receiveMany(0.5)).rejects.toThrow(RangeError)
+  })
+})
