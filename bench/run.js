@@ -335,7 +335,7 @@ function checkTargets(summary) {
   }
   for (const p of ["panama", "panama-fast"]) {
     const r = between("broadcast-8", p, "rxjs-subject")
-    const how = p === "panama" ? "`await receive`" : "`tryReceive` first"
+    const how = p === "panama" ? "`await receive`" : "`tryReceiveMany` batches"
     if (r !== undefined) list.push({ issue: 3, what: `broadcast to 8, capacity 64, ≥ 1x RxJS Subject (${how})`, measured: `${r.toFixed(2)}x`, met: r >= 1 })
   }
   return list
