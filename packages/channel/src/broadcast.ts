@@ -95,6 +95,7 @@ const CLOSED = 2
 const CANCELLED = 3
 const NAMES = ["open", "closing", "closed", "cancelled"] as const
 const RESOLVED = Promise.resolve()
+const TRY_OK: TrySendResult<never> = Object.freeze({ ok: true })
 const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
 
 /** A value shared by several buffers, tracked only when there is an `onDrop` to call. */
@@ -178,6 +179,7 @@ class Bus<T> {
     }
     const entry: Entry<T> | undefined =
       this.onDrop === undefined ? undefined : { value, left: n, delivered: false }
+    const capacity = this.capacity
     let lost: (T | Entry<T>)[] | undefined
     for (let i = 0; i < n; i++) {
       const sub = subs[i]!
@@ -191,9 +193,9 @@ class Bus<T> {
         continue
       }
       const buf = sub.buf
-      if (buf.length < this.capacity) {
+      if (buf.length < capacity) {
         buf.push(entry ?? value)
-        if (buf.length === this.capacity) this.full++
+        if (buf.length === capacity) this.full++
       } else if (this.overflow === DROP_OLDEST) {
         sub.lagged++
         sub.missed++
@@ -435,7 +437,7 @@ class Tx<T> implements BroadcastSender<T> {
     if (this.#released || b.state !== OPEN) return { ok: false, reason: "closed", value }
     if (!b.canSend()) return { ok: false, reason: "full", value }
     b.deliver(value)
-    return { ok: true }
+    return TRY_OK
   }
   subscribe(): BroadcastReceiver<T> {
     return new Rx(this.#b, this.#b.subscribe())
