@@ -16,7 +16,7 @@ export const GROUPS = [
   {
     id: "select",
     title: "Select over ready channels (values received/s by the one consumer)",
-    ids: ["select-2", "select-8"],
+    ids: ["select-2-ready", "select-8-ready", "select-2", "select-8"],
   },
   {
     id: "broadcast",
@@ -38,8 +38,12 @@ export const SCENARIOS = {
   pingpong: { title: "ping-pong rt/s", needs: "unbounded", rep: 50_000, run: pingpong },
   burst: { title: "65,536 burst", needs: "unbounded", rep: BURST, fixed: true, run: burst },
   heap: { title: "heap B/item", needs: "unbounded", rep: 1_000_000, unit: "bytes", run: heap },
-  "select-2": { title: "select over 2", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 2, n) },
-  "select-8": { title: "select over 8", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 8, n) },
+  // "ready": every value is in the channels before the consumer starts (select itself);
+  // the others keep producers running, so producer wake-ups are part of every message.
+  "select-2-ready": { title: "over 2 ready", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 2, n, true) },
+  "select-8-ready": { title: "over 8 ready", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 8, n, true) },
+  "select-2": { title: "over 2, fed by producers", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 2, n) },
+  "select-8": { title: "over 8, fed by producers", needs: "select", rep: 100_000, run: (p, n) => selectOver(p, 8, n) },
   // `rep` is values sent; a run moves rep × receivers deliveries.
   "broadcast-1": { title: "to 1", needs: "broadcast", rep: 100_000, receivers: 1, run: (p, n) => fanout(p, 1, n) },
   "broadcast-8": { title: "to 8", needs: "broadcast", rep: 25_000, receivers: 8, run: (p, n) => fanout(p, 8, n) },
@@ -108,8 +112,8 @@ async function burst(peer, n) {
 }
 
 // k channels kept supplied by k producers; one consumer takes n values from whichever is ready.
-async function selectOver(peer, k, n) {
-  check(`select over ${k}`, await peer.selectLoop(k, n), n)
+async function selectOver(peer, k, n, ready = false) {
+  check(`select over ${k}`, await peer.selectLoop(k, n, ready), n)
   return n
 }
 

@@ -70,11 +70,12 @@ export default {
   fill({ tx }, from, to) {
     for (let i = from; i < to; i++) tx.trySend(i)
   },
-  async selectLoop(k, n) {
+  async selectLoop(k, n, ready = false) {
     const txs = []
     const rxs = []
     for (let c = 0; c < k; c++) {
-      const [tx, rx] = bounded(SELECT_CAPACITY)
+      // ready: unbounded channels the producers fill before the consumer starts.
+      const [tx, rx] = ready ? channel({ capacity: Infinity }) : bounded(SELECT_CAPACITY)
       txs.push(tx)
       rxs.push(rx)
     }

@@ -4,17 +4,18 @@
  * the next round (see `raceLoop` in multi.js). Same channels and producers as
  * the `panama` peer's select; select scenarios only.
  */
-import { bounded } from "@panama/channel"
+import { bounded, channel } from "@panama/channel"
 import { producePanama, raceLoop, SELECT_CAPACITY } from "./multi.js"
 
 export default {
   label: "`Promise.race` loop over panama `receive()`",
   capacities: ["select"],
-  async selectLoop(k, n) {
+  async selectLoop(k, n, ready = false) {
     const txs = []
     const rxs = []
     for (let c = 0; c < k; c++) {
-      const [tx, rx] = bounded(SELECT_CAPACITY)
+      // ready: unbounded channels the producers fill before the consumer starts.
+      const [tx, rx] = ready ? channel({ capacity: Infinity }) : bounded(SELECT_CAPACITY)
       txs.push(tx)
       rxs.push(rx)
     }

@@ -64,13 +64,15 @@ export default {
     broadcast: "naive toy: one toy channel per receiver, `await send` to each",
   },
   /** No select: the `Promise.race` loop over toy channels, `await send` producers. */
-  async selectLoop(k, n) {
+  async selectLoop(k, n, ready = false) {
     const chans = []
-    for (let c = 0; c < k; c++) chans.push(new ToyChannel(SELECT_CAPACITY))
+    for (let c = 0; c < k; c++) chans.push(new ToyChannel(ready ? Infinity : SELECT_CAPACITY))
     const share = Math.floor(n / k)
     const producing = chans.map(async (ch, p) => {
       const to = p === k - 1 ? n : (p + 1) * share
-      for (let i = p * share; i < to; i++) await ch.send(i)
+      // ready: the unbounded toy buffers synchronously, so fill before the consumer starts.
+      if (ready) for (let i = p * share; i < to; i++) void ch.send(i)
+      else for (let i = p * share; i < to; i++) await ch.send(i)
     })
     const got = await raceLoop(k, n, (c) => chans[c].receive().then((value) => ({ c, value })))
     await Promise.all(producing)

@@ -151,20 +151,24 @@ export function select<const C extends readonly (SelectCase | null | undefined)[
   options?: SelectOptions,
 ): Promise<SelectResult<C>> {
   let plan: Plan
+  let quick: number
   try {
     if (options !== undefined) {
       checkWaitOptions(options)
       if (options.biased !== undefined && typeof options.biased !== "boolean") {
         throw new TypeError("options.biased must be a boolean")
       }
+      if (options.signal !== undefined && options.signal.aborted) return Promise.reject(options.signal.reason)
     }
+    // Fast path: plain channel cases, one ready: complete it without building a plan.
+    quick = quickPick(cases, options?.biased === true)
+    if (quick >= 0) return Promise.resolve({ index: quick, value: completeCase(cases[quick]!) } as SelectResult<C>)
     plan = planOf(cases)
   } catch (error) {
     return Promise.reject(error)
   }
   const signal = options?.signal
-  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason)
-  const chosen = pick(plan, options?.biased === true)
+  const chosen = quick === NONE_READY ? -1 : pick(plan, options?.biased === true)
   if (chosen >= 0) {
     try {
       return Promise.resolve({ index: chosen, value: complete(plan, chosen) } as SelectResult<C>)
@@ -224,10 +228,69 @@ export function trySelect<const C extends readonly (SelectCase | null | undefine
   cases: C,
   options?: Pick<SelectOptions, "biased">,
 ): SelectResult<C> | undefined {
+  const quick = quickPick(cases, options?.biased === true)
+  if (quick >= 0) return { index: quick, value: completeCase(cases[quick]!) } as SelectResult<C>
+  if (quick === NONE_READY) return undefined
   const plan = planOf(cases)
   const chosen = pick(plan, options?.biased === true)
   if (chosen < 0) return undefined
   return { index: chosen, value: complete(plan, chosen) } as SelectResult<C>
+}
+
+const NONE_READY = -1
+const NEEDS_PLAN = -2
+
+/**
+ * The polling pass without a plan, for the common case: every enabled case is
+ * a channel case and no send case's channel weighs values (so readiness costs
+ * no user code and no allocation). Returns the index to complete, NONE_READY,
+ * or NEEDS_PLAN (a sibling or weighted case, a bad entry, or more than 31 cases).
+ */
+function quickPick(cases: readonly (SelectCase | null | undefined)[], biased: boolean): number {
+  if (!Array.isArray(cases)) return NEEDS_PLAN
+  const n = cases.length
+  if (n > 31) return NEEDS_PLAN
+  let mask = 0
+  let ready = 0
+  for (let i = 0; i < n; i++) {
+    const c: unknown = cases[i]
+    if (c == null) continue
+    let isReady: boolean
+    if (c instanceof RecvCase) {
+      const source = c.source
+      if (!(source instanceof ReceiverHandle)) return NEEDS_PLAN
+      const chan = (source as ReceiverHandle<unknown>)[CORE]
+      isReady = chan === null || chan.canTake()
+    } else if (c instanceof SendCase) {
+      const chan = (c.tx as SenderHandle<unknown>)[CORE]
+      if (chan !== null && chan.sizeOf !== undefined) return NEEDS_PLAN
+      isReady = chan === null || chan.state !== OPEN || chan.canOffer(1)
+    } else return NEEDS_PLAN
+    if (!isReady) continue
+    if (biased) return i
+    mask |= 1 << i
+    ready++
+  }
+  if (ready === 0) return NONE_READY
+  // Uniform among the ready cases: the k-th set bit.
+  let k = ready === 1 ? 0 : Math.floor(Math.random() * ready)
+  for (let i = 0; ; i++) if ((mask >>> i) & 1 && k-- === 0) return i
+}
+
+// Completes a channel case chosen by quickPick. Throws to reject the select.
+function completeCase(c: SelectCase): unknown {
+  if (c instanceof SendCase) {
+    const chan = (c.tx as SenderHandle<unknown>)[CORE]
+    if (chan === null) throw new ChannelClosedError(c.value)
+    if (chan.offer(c.value, 1) === SHUT) throw chan.closedError(c.value)
+    return undefined
+  }
+  const chan = ((c as RecvCase<unknown>).source as ReceiverHandle<unknown>)[CORE]
+  if (chan === null) return DONE
+  const value = chan.take()
+  if (value !== EMPTY) return { done: false, value }
+  if (chan.hasReason) throw chan.reason
+  return DONE
 }
 
 /**
