@@ -252,6 +252,7 @@ function quickPick(cases: readonly (SelectCase | null | undefined)[], biased: bo
   if (n > 31) return NEEDS_PLAN
   let mask = 0
   let ready = 0
+  let first = -1
   for (let i = 0; i < n; i++) {
     const c: unknown = cases[i]
     if (c == null) continue
@@ -267,11 +268,12 @@ function quickPick(cases: readonly (SelectCase | null | undefined)[], biased: bo
       isReady = chan === null || chan.state !== OPEN || chan.canOffer(1)
     } else return NEEDS_PLAN
     if (!isReady) continue
-    if (biased) return i
+    // Case: biased still scans every entry, so a bad one after the first ready case rejects (as the plan does).
+    if (ready++ === 0) first = i
     mask |= 1 << i
-    ready++
   }
   if (ready === 0) return NONE_READY
+  if (biased) return first
   // Uniform among the ready cases: the k-th set bit.
   let k = ready === 1 ? 0 : Math.floor(Math.random() * ready)
   for (let i = 0; ; i++) if ((mask >>> i) & 1 && k-- === 0) return i
