@@ -75,9 +75,14 @@ async function runParked<T>(
     const ended = await new Promise<boolean>((resume) => {
       let now = true // whether the hook is still inside this call
       let instant: boolean | undefined
+      let onAbort: (() => void) | undefined
       const settle = (end: boolean): void => {
         if (now) instant = end
-        else resume(end)
+        else {
+          // Case: completed after parking: stop listening, or every wait leaves a listener on the signal.
+          if (onAbort !== undefined) signal.removeEventListener("abort", onAbort)
+          resume(end)
+        }
       }
       const withdraw = park.call(
         source,
@@ -93,7 +98,7 @@ async function runParked<T>(
       now = false
       if (instant !== undefined) return resume(instant)
       // Parked: an unsubscribe withdraws the wait at once; nothing was taken.
-      const onAbort = (): void => {
+      onAbort = (): void => {
         if (withdraw!()) resume(true)
       }
       signal.addEventListener("abort", onAbort, { once: true })
