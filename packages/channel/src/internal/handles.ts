@@ -25,6 +25,7 @@ import { ChannelFullError } from "../errors.js"
 import { checkWaitOptions, Pending, timeoutError, type WaitOptions } from "./wait.js"
 import type { Link, WaitList } from "./wait-list.js"
 import type {
+  ChannelInfo,
   ChannelState,
   ChannelStats,
   ReceiveResult,
@@ -333,45 +334,46 @@ export function checkMax(max: unknown): void {
 
 // ------------------------------------------------------------------ handles
 
-export class SenderHandle<T> implements Sender<T> {
-  readonly #c: Chan<T>
-  #released = false
+/** What both handles tell about the shared channel (SPEC §1, Introspection). */
+abstract class Handle<T> implements ChannelInfo {
+  constructor(protected readonly chan: Chan<T>) {}
 
-  constructor(c: Chan<T>) {
-    this.#c = c
+  get capacity(): number {
+    return this.chan.capacity
   }
+  get size(): number {
+    return this.chan.load
+  }
+  get state(): ChannelState {
+    return STATE_NAMES[this.chan.state]
+  }
+  get senders(): number {
+    return this.chan.senders
+  }
+  get receivers(): number {
+    return this.chan.receivers
+  }
+  get pendingSends(): number {
+    return this.chan.sendq.length
+  }
+  get pendingReceives(): number {
+    return this.chan.recvq.length
+  }
+  get stats(): ChannelStats {
+    return stats(this.chan)
+  }
+}
+
+export class SenderHandle<T> extends Handle<T> implements Sender<T> {
+  #released = false
 
   /** @internal */
   get [CORE](): Chan<T> | null {
-    return this.#released ? null : this.#c
+    return this.#released ? null : this.chan
   }
 
-  get capacity(): number {
-    return this.#c.capacity
-  }
-  get size(): number {
-    return this.#c.load
-  }
-  get state(): ChannelState {
-    return STATE_NAMES[this.#c.state]
-  }
-  get senders(): number {
-    return this.#c.senders
-  }
-  get receivers(): number {
-    return this.#c.receivers
-  }
-  get pendingSends(): number {
-    return this.#c.sendq.length
-  }
-  get pendingReceives(): number {
-    return this.#c.recvq.length
-  }
-  get stats(): ChannelStats {
-    return stats(this.#c)
-  }
   get closed(): Promise<void> {
-    return this.#c.txClosed()
+    return this.chan.txClosed()
   }
 
   send(value: T, options?: WaitOptions): Promise<void> {
@@ -379,7 +381,7 @@ export class SenderHandle<T> implements Sender<T> {
       const bad = rejectBadOptions(options)
       if (bad !== undefined) return bad
     }
-    const c = this.#c
+    const c = this.chan
     if (this.#released) return Promise.reject(c.closedError(value))
     let weight: number
     let code: number
@@ -399,7 +401,7 @@ export class SenderHandle<T> implements Sender<T> {
   }
 
   trySend(value: T): TrySendResult<T> {
-    const c = this.#c
+    const c = this.chan
     if (this.#released) return { ok: false, reason: "closed", value }
     const code = c.offer(value, c.weigh(value))
     if (code === OK) return TRY_OK
@@ -414,7 +416,7 @@ export class SenderHandle<T> implements Sender<T> {
     const list = Array.from(values)
     const signal = options?.signal
     if ((signal !== undefined && signal.aborted) || this.#released) return list
-    const c = this.#c
+    const c = this.chan
     const started = Date.now()
     let w: SendAllWaiter<T> | undefined
     try {
@@ -443,7 +445,7 @@ export class SenderHandle<T> implements Sender<T> {
 
   /** @internal See PARK_SEND. */
   [PARK_SEND](value: T, onAccepted: () => void, onRefused: (error: unknown) => void): (() => boolean) | undefined {
-    const c = this.#c
+    const c = this.chan
     if (this.#released) {
       onRefused(c.closedError(value))
       return undefined
@@ -474,12 +476,12 @@ export class SenderHandle<T> implements Sender<T> {
 
   clone(): Sender<T> {
     if (this.#released) throw new TypeError("cannot clone a released sender")
-    this.#c.senders++
-    return new SenderHandle(this.#c)
+    this.chan.senders++
+    return new SenderHandle(this.chan)
   }
 
   close(reason?: unknown): void {
-    const c = this.#c
+    const c = this.chan
     if (!this.#released) {
       this.#released = true
       if (--c.senders === 0 && reason === undefined) {
@@ -495,45 +497,16 @@ export class SenderHandle<T> implements Sender<T> {
   }
 }
 
-export class ReceiverHandle<T> implements Receiver<T> {
-  readonly #c: Chan<T>
+export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
   #released = false
-
-  constructor(c: Chan<T>) {
-    this.#c = c
-  }
 
   /** @internal */
   get [CORE](): Chan<T> | null {
-    return this.#released ? null : this.#c
+    return this.#released ? null : this.chan
   }
 
-  get capacity(): number {
-    return this.#c.capacity
-  }
-  get size(): number {
-    return this.#c.load
-  }
-  get state(): ChannelState {
-    return STATE_NAMES[this.#c.state]
-  }
-  get senders(): number {
-    return this.#c.senders
-  }
-  get receivers(): number {
-    return this.#c.receivers
-  }
-  get pendingSends(): number {
-    return this.#c.sendq.length
-  }
-  get pendingReceives(): number {
-    return this.#c.recvq.length
-  }
-  get stats(): ChannelStats {
-    return stats(this.#c)
-  }
   get closed(): Promise<void> {
-    return this.#c.rxClosed()
+    return this.chan.rxClosed()
   }
 
   receive(options?: WaitOptions): Promise<ReceiveResult<T>> {
@@ -542,7 +515,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
       if (bad !== undefined) return bad
     }
     if (this.#released) return DONE_PROMISE
-    const c = this.#c
+    const c = this.chan
     const value = c.take()
     if (value !== EMPTY) {
       // Case: a delayed wake let this value land first: keep delaying at this pace.
@@ -559,7 +532,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
 
   tryReceive(): TryReceiveResult<T> {
     if (this.#released) return TRY_CLOSED
-    const c = this.#c
+    const c = this.chan
     const value = c.take()
     if (value !== EMPTY) return { ok: true, value }
     if (!c.done) return TRY_EMPTY
@@ -577,7 +550,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
       if (bad !== undefined) return bad
     }
     if (this.#released) return EMPTY_BATCH_PROMISE_FACTORY()
-    const c = this.#c
+    const c = this.chan
     const batch: T[] = []
     takeInto(c, batch, max)
     if (batch.length > 0) return Promise.resolve(batch)
@@ -591,7 +564,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
   tryReceiveMany(max: number = Infinity): T[] {
     checkMax(max)
     const batch: T[] = []
-    if (!this.#released) takeInto(this.#c, batch, max)
+    if (!this.#released) takeInto(this.chan, batch, max)
     return batch
   }
 
@@ -610,7 +583,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
     onValue: (value: T) => void,
     onEnd: (reason: unknown, hasReason: boolean) => void,
   ): (() => boolean) | undefined {
-    const c = this.#c
+    const c = this.chan
     if (this.#released) {
       onEnd(undefined, false)
       return undefined
@@ -628,12 +601,12 @@ export class ReceiverHandle<T> implements Receiver<T> {
 
   clone(): Receiver<T> {
     if (this.#released) throw new TypeError("cannot clone a released receiver")
-    this.#c.receivers++
-    return new ReceiverHandle(this.#c)
+    this.chan.receivers++
+    return new ReceiverHandle(this.chan)
   }
 
   cancel(reason?: unknown): void {
-    const c = this.#c
+    const c = this.chan
     if (!this.#released) {
       this.#released = true
       if (--c.receivers === 0 && reason === undefined) {
@@ -646,7 +619,7 @@ export class ReceiverHandle<T> implements Receiver<T> {
 
   /** @internal See UNDELIVERED. Works on a released handle too. */
   [UNDELIVERED](value: T): void {
-    const c = this.#c
+    const c = this.chan
     c.received--
     c.droppedCancel++
     c.drop(value, "cancel")
