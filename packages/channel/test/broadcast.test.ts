@@ -21,40 +21,7 @@ import {
   type BroadcastReceiver,
   type DropReason,
 } from "../src/index.js"
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
-
-interface Tracked<T> {
-  status: "pending" | "fulfilled" | "rejected"
-  value?: T
-  error?: unknown
-}
-
-function track<T>(promise: PromiseLike<T>): Tracked<T> {
-  const t: Tracked<T> = { status: "pending" }
-  promise.then(
-    (value) => {
-      t.status = "fulfilled"
-      t.value = value
-    },
-    (error: unknown) => {
-      t.status = "rejected"
-      t.error = error
-    },
-  )
-  return t
-}
-
-async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
+import { flush, track, rejection } from "./helpers.js"
 
 /** Everything a receiver holds now, lag reports included, in order. */
 function take<T>(rx: BroadcastReceiver<T>): (T | { lagged: number })[] {

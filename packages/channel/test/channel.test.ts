@@ -18,47 +18,11 @@ import {
   type ChannelOptions,
   type DropReason,
 } from "../src/index.js"
+import { flush, track, rejection } from "./helpers.js"
 
 // Node 20 has no Symbol.dispose; the handles fall back to the well-known symbol TypeScript's `using` uses.
 const dispose: typeof Symbol.dispose =
   (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for("Symbol.dispose") as typeof Symbol.dispose)
-
-/** Lets every queued promise reaction run; never waits on a clock. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
-
-interface Tracked<T> {
-  status: "pending" | "fulfilled" | "rejected"
-  value?: T
-  error?: unknown
-}
-
-/** Observes a promise's outcome without awaiting it (and marks its rejection handled). */
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const t: Tracked<T> = { status: "pending" }
-  promise.then(
-    (value) => {
-      t.status = "fulfilled"
-      t.value = value
-    },
-    (error: unknown) => {
-      t.status = "rejected"
-      t.error = error
-    },
-  )
-  return t
-}
-
-/** The rejection of `promise`; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
 
 /** A recorder for onDrop. */
 function drops<T>(): { log: [T, DropReason][]; onDrop: (value: T, reason: DropReason) => void } {

@@ -5,15 +5,7 @@
 
 import { describe, expect, test } from "vitest"
 import { bounded, channel, ChannelClosedError, ChannelFullError, unbounded } from "../src/index.js"
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
+import { rejection } from "./helpers.js"
 
 describe("ChannelClosedError", () => {
   test("is an Error named ChannelClosedError with a short lowercase message", () => {

@@ -26,43 +26,7 @@ import {
   unbounded,
   type Receiver,
 } from "../src/index.js"
-
-/** Lets every queued promise reaction run; never waits on a clock. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
-
-interface Tracked<T> {
-  status: "pending" | "fulfilled" | "rejected"
-  value?: T
-  error?: unknown
-}
-
-/** Observes a promise's outcome without awaiting it (and marks its rejection handled). */
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const t: Tracked<T> = { status: "pending" }
-  promise.then(
-    (value) => {
-      t.status = "fulfilled"
-      t.value = value
-    },
-    (error: unknown) => {
-      t.status = "rejected"
-      t.error = error
-    },
-  )
-  return t
-}
-
-/** The rejection of `promise`; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
+import { flush, track, rejection } from "./helpers.js"
 
 /** Every value a receiver holds right now, in order. */
 function drain<T>(rx: Receiver<T>): T[] {

@@ -9,40 +9,7 @@
 import { getEventListeners } from "node:events"
 import { afterEach, describe, expect, test, vi } from "vitest"
 import { bounded, ChannelClosedError, recv, select, trySelect, watch } from "../src/index.js"
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
-
-interface Tracked<T> {
-  status: "pending" | "fulfilled" | "rejected"
-  value?: T
-  error?: unknown
-}
-
-function track<T>(promise: PromiseLike<T>): Tracked<T> {
-  const t: Tracked<T> = { status: "pending" }
-  promise.then(
-    (value) => {
-      t.status = "fulfilled"
-      t.value = value
-    },
-    (error: unknown) => {
-      t.status = "rejected"
-      t.error = error
-    },
-  )
-  return t
-}
-
-async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
+import { flush, track, rejection } from "./helpers.js"
 
 afterEach(() => {
   vi.useRealTimers()
