@@ -37,9 +37,7 @@ import {
   type Receiver,
   type Sender,
 } from "@panama/channel"
-
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+import { turn, sleep } from "./helpers.js"
 
 describe("crossbeam select.rs", () => {
   test("smoke1: the ready channel is selected, each in turn", async () => {

@@ -33,9 +33,7 @@ import {
   type Receiver,
   type Sender,
 } from "@panama/channel"
-
-/** One full turn of the event loop: every queued microtask has run. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+import { turn, rejectionOf } from "./helpers.js"
 
 /** A channel of capacity 0 (rendezvous) or more (bounded). */
 function make<T>(capacity: number): [Sender<T>, Receiver<T>] {
@@ -61,16 +59,6 @@ function taskGroup(): { go(task: Promise<unknown>): void; endedCleanly(): Promis
       }
     },
   }
-}
-
-/** The rejection reason of a promise that must reject. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected the promise to reject")
 }
 
 describe("go test/chan/sieve1.go: the prime sieve as a daisy chain of filter tasks", () => {

@@ -42,9 +42,7 @@ import {
   type Receiver,
   type Sender,
 } from "@panama/channel"
-
-/** One full turn of the event loop: every queued microtask has run. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+import { turn } from "./helpers.js"
 
 type Outcome = "pending" | "fulfilled" | "rejected"
 
