@@ -16,6 +16,7 @@ import type { DropReason, Overflow, ReceiveResult, TrySendResult } from "./chann
 import { ChannelClosedError, ChannelFullError } from "./errors.js"
 import { DROP_NEWEST, DROP_OLDEST, OVERFLOW_NAMES, REJECT, report } from "./internal/core.js"
 import { checkMax, DISPOSE } from "./internal/handles.js"
+import { Latch } from "./internal/latch.js"
 import { Chunked, Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
@@ -111,7 +112,7 @@ class Sub<T> {
   missed = 0 // values skipped or missed since subscribing
   index = -1 // position in bus.subs; -1 once unsubscribed
   readonly waiters = new WaitList<Wake<BroadcastResult<T>>>()
-  done: { p: Promise<void>; resolve: () => void } | undefined = undefined
+  readonly done = new Latch() // opens when this receiver will get no more values
 
   constructor(capacity: number) {
     // A finite buffer is a ring that never outgrows it; an unbounded one is chunked.
@@ -142,7 +143,7 @@ class Bus<T> {
   full = 0 // subscribers whose buffer holds `capacity` values
   readonly sendq = new WaitList<BusSend<T>>()
   senders = 1
-  #txClosed: { p: Promise<void>; resolve: () => void } | undefined = undefined
+  readonly #txClosed = new Latch() // opens when sends end
 
   constructor(capacity: number, overflow: number, onDrop: ((value: T, reason: DropReason) => void) | undefined) {
     this.capacity = capacity
@@ -151,8 +152,7 @@ class Bus<T> {
   }
 
   txClosed(): Promise<void> {
-    if (this.state !== OPEN) return Promise.resolve()
-    return (this.#txClosed ??= latch()).p
+    return this.#txClosed.promise()
   }
 
   subscribe(): Sub<T> {
@@ -249,13 +249,13 @@ class Bus<T> {
         // This buffer was full: it may have been the last one holding senders back.
         if (--this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
       }
-      if (buf.length === 0 && this.state >= CLOSED) sub.done?.resolve()
+      if (buf.length === 0 && this.state >= CLOSED) sub.done.open()
       return { done: false, value }
     }
     if (sub.index < 0 || this.state >= CLOSED) {
-      sub.done?.resolve()
-      if (this.hasReason && sub.index >= 0) throw this.reason
-      if (this.hasReason && this.state === CANCELLED) throw this.reason
+      sub.done.open()
+      // A released receiver sees done, unless the whole broadcast was cancelled with a reason.
+      if (this.hasReason && (sub.index >= 0 || this.state === CANCELLED)) throw this.reason
       return DONE
     }
     return NOT_READY
@@ -286,7 +286,7 @@ class Bus<T> {
       // (admitting them may refill it: the loop goes on while there is room in `out`).
       if (wasFull && sub.index >= 0 && --this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
     }
-    if (buf.length === 0 && this.state >= CLOSED) sub.done?.resolve()
+    if (buf.length === 0 && this.state >= CLOSED) sub.done.open()
   }
 
   #admitWaiting(): void {
@@ -319,7 +319,7 @@ class Bus<T> {
     const held: (T | Entry<T>)[] = []
     while (sub.buf.length > 0) held.push(sub.buf.shift())
     this.#endWaiters(sub)
-    sub.done?.resolve()
+    sub.done.open()
     if (wasFull && --this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
     for (const x of held) this.release(x, "cancel")
   }
@@ -344,7 +344,7 @@ class Bus<T> {
     }
     if (this.state === OPEN) {
       this.state = CLOSING
-      this.#txClosed?.resolve()
+      this.#txClosed.open()
     }
     if (this.sendq.length === 0) this.#finishClose()
   }
@@ -353,7 +353,7 @@ class Bus<T> {
     this.state = CLOSED
     for (const sub of this.subs) {
       this.#endWaiters(sub)
-      if (sub.buf.length === 0) sub.done?.resolve()
+      if (sub.buf.length === 0) sub.done.open()
     }
   }
 
@@ -375,17 +375,11 @@ class Bus<T> {
     }
     for (const sub of this.subs) {
       this.#endWaiters(sub)
-      sub.done?.resolve()
+      sub.done.open()
     }
-    if (wasOpen) this.#txClosed?.resolve()
+    if (wasOpen) this.#txClosed.open()
     for (const x of held) this.release(x, "cancel")
   }
-}
-
-function latch(): { p: Promise<void>; resolve: () => void } {
-  let resolve!: () => void
-  const p = new Promise<void>((r) => (resolve = r))
-  return { p, resolve }
 }
 
 class Tx<T> implements BroadcastSender<T> {
@@ -476,7 +470,7 @@ class Rx<T> implements BroadcastReceiver<T> {
   get closed(): Promise<void> {
     const s = this.#s
     if (s.index < 0 || (this.#b.state >= CLOSED && s.buf.length === 0)) return Promise.resolve()
-    return (s.done ??= latch()).p
+    return s.done.promise()
   }
   receive(options?: WaitOptions): Promise<BroadcastResult<T>> {
     try {
@@ -605,4 +599,3 @@ export function broadcast<T>(options: BroadcastOptions<T>): [BroadcastSender<T>,
   return [new Tx(bus), new Rx(bus, bus.subscribe())]
 }
 
-void DROP_OLDEST

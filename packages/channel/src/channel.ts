@@ -10,7 +10,7 @@ import {
   DROP_OLDEST,
   OVERFLOW_NAMES,
 } from "./internal/core.js"
-import { DISPOSE, ReceiverHandle, SenderHandle } from "./internal/handles.js"
+import { ReceiverHandle, SenderHandle } from "./internal/handles.js"
 import type { WaitOptions } from "./internal/wait.js"
 
 export type { WaitOptions }
@@ -331,5 +331,3 @@ export function sliding<T>(capacity: number, options?: FactoryOptions<T>): [Send
   return channel({ ...options, capacity, overflow: "drop-oldest" })
 }
 
-// Keeps DISPOSE referenced for readers: handles implement Disposable through it.
-void DISPOSE

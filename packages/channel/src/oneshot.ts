@@ -7,6 +7,7 @@
 import type { ReceiveResult, TrySendResult, DropReason } from "./channel.js"
 import { ChannelClosedError } from "./errors.js"
 import { report } from "./internal/core.js"
+import { Latch } from "./internal/latch.js"
 import { DISPOSE } from "./internal/handles.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, type WaitOptions } from "./internal/wait.js"
@@ -58,21 +59,6 @@ const CLOSED = 3
 const CANCELLED = 4
 const NAMES = ["empty", "full", "taken", "closed", "cancelled"] as const
 const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
-
-/** A promise that resolves once `open()` is called; made only if someone asks. */
-class Latch {
-  #opened = false
-  #p: Promise<void> | undefined = undefined
-  #resolve: (() => void) | undefined = undefined
-  open(): void {
-    this.#opened = true
-    this.#resolve?.()
-  }
-  promise(): Promise<void> {
-    if (this.#opened) return Promise.resolve()
-    return (this.#p ??= new Promise<void>((r) => (this.#resolve = r)))
-  }
-}
 
 class Slot<T> {
   state = EMPTY

@@ -260,12 +260,11 @@ function quickPick(cases: readonly (SelectCase | null | undefined)[], biased: bo
     if (c instanceof RecvCase) {
       const source = c.source
       if (!(source instanceof ReceiverHandle)) return NEEDS_PLAN
-      const chan = (source as ReceiverHandle<unknown>)[CORE]
-      isReady = chan === null || chan.canTake()
+      isReady = recvReady((source as ReceiverHandle<unknown>)[CORE])
     } else if (c instanceof SendCase) {
       const chan = (c.tx as SenderHandle<unknown>)[CORE]
       if (chan !== null && chan.sizeOf !== undefined) return NEEDS_PLAN
-      isReady = chan === null || chan.state !== OPEN || chan.canOffer(1)
+      isReady = sendReady(chan, 1)
     } else return NEEDS_PLAN
     if (!isReady) continue
     // Case: biased still scans every entry, so a bad one after the first ready case rejects (as the plan does).
@@ -281,18 +280,33 @@ function quickPick(cases: readonly (SelectCase | null | undefined)[], biased: bo
 
 // Completes a channel case chosen by quickPick. Throws to reject the select.
 function completeCase(c: SelectCase): unknown {
-  if (c instanceof SendCase) {
-    const chan = (c.tx as SenderHandle<unknown>)[CORE]
-    if (chan === null) throw new ChannelClosedError(c.value)
-    if (chan.offer(c.value, 1) === SHUT) throw chan.closedError(c.value)
-    return undefined
-  }
-  const chan = ((c as RecvCase<unknown>).source as ReceiverHandle<unknown>)[CORE]
+  if (c instanceof SendCase) return completeSend((c.tx as SenderHandle<unknown>)[CORE], c.value, 1)
+  return completeRecv(((c as RecvCase<unknown>).source as ReceiverHandle<unknown>)[CORE])
+}
+
+// Channel cases, the same in both passes. A released handle (null) behaves as
+// a closed channel: ready, and choosing it completes done / rejects.
+
+function recvReady(chan: Chan<unknown> | null): boolean {
+  return chan === null || chan.canTake()
+}
+
+function sendReady(chan: Chan<unknown> | null, weight: number): boolean {
+  return chan === null || chan.state !== OPEN || chan.canOffer(weight)
+}
+
+function completeRecv(chan: Chan<unknown> | null): unknown {
   if (chan === null) return DONE
   const value = chan.take()
   if (value !== EMPTY) return { done: false, value }
   if (chan.hasReason) throw chan.reason
   return DONE
+}
+
+function completeSend(chan: Chan<unknown> | null, value: unknown, weight: number): undefined {
+  if (chan === null) throw new ChannelClosedError(value)
+  if (chan.offer(value, weight) === SHUT) throw chan.closedError(value)
+  return undefined
 }
 
 /**
@@ -338,32 +352,23 @@ function planOf(cases: readonly (SelectCase | null | undefined)[]): Plan {
 function isReady(plan: Plan, i: number): boolean {
   const c = plan.cases[i]
   if (c == null) return false
-  const chan = plan.chans[i]!
-  if (c instanceof SendCase) {
-    // Case: a released handle behaves as a closed channel: ready, and choosing it rejects.
-    return chan === null || chan.state !== OPEN || chan.canOffer(plan.weights === undefined ? 1 : plan.weights[i]!)
-  }
+  if (c instanceof SendCase) return sendReady(plan.chans[i]!, weightOf(plan, i))
   const port = plan.ports?.[i]
   if (port !== undefined) return port.ready()
-  return chan === null || chan.canTake()
+  return recvReady(plan.chans[i]!)
 }
 
 // Completes case i now. Precondition: isReady. Throws to reject the select.
 function complete(plan: Plan, i: number): unknown {
   const c = plan.cases[i]!
-  const chan = plan.chans[i]!
-  if (c instanceof SendCase) {
-    if (chan === null) throw new ChannelClosedError(c.value)
-    if (chan.offer(c.value, plan.weights === undefined ? 1 : plan.weights[i]!) === SHUT) throw chan.closedError(c.value)
-    return undefined
-  }
+  if (c instanceof SendCase) return completeSend(plan.chans[i]!, c.value, weightOf(plan, i))
   const port = plan.ports?.[i]
   if (port !== undefined) return port.complete()
-  if (chan === null) return DONE
-  const value = chan.take()
-  if (value !== EMPTY) return { done: false, value }
-  if (chan.hasReason) throw chan.reason
-  return DONE
+  return completeRecv(plan.chans[i]!)
+}
+
+function weightOf(plan: Plan, i: number): number {
+  return plan.weights === undefined ? 1 : plan.weights[i]!
 }
 
 // Parks a waiter for case i, or returns null for a disabled case.
@@ -372,7 +377,7 @@ function park(plan: Plan, i: number, selection: Selection): CaseWaiter | null {
   if (c == null) return null
   const chan = plan.chans[i]!
   if (c instanceof SendCase) {
-    const w = new SelSend<unknown>(selection, i, chan, c.value, plan.weights === undefined ? 1 : plan.weights[i]!)
+    const w = new SelSend<unknown>(selection, i, chan, c.value, weightOf(plan, i))
     chan.parkSender(w)
     return w
   }

@@ -8,6 +8,7 @@
 import type { ReceiveResult } from "./channel.js"
 import { ChannelClosedError } from "./errors.js"
 import { DISPOSE } from "./internal/handles.js"
+import { Latch } from "./internal/latch.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, type WaitOptions } from "./internal/wait.js"
 import { WaitList } from "./internal/wait-list.js"
@@ -60,7 +61,7 @@ class Cell<T> {
   hasReason = false
   receivers = 1
   readonly waiters = new WaitList<Wake<ReceiveResult<T>>>() // changed() calls, oldest first; owner is the Rx
-  #closed: { p: Promise<void>; resolve: () => void } | undefined
+  readonly #closed = new Latch() // opens when the sender closed or every receiver is gone
 
   constructor(value: T) {
     this.value = value
@@ -71,17 +72,11 @@ class Cell<T> {
   }
 
   closedPromise(): Promise<void> {
-    if (this.ended) return Promise.resolve()
-    if (this.#closed === undefined) {
-      let resolve!: () => void
-      const p = new Promise<void>((r) => (resolve = r))
-      this.#closed = { p, resolve }
-    }
-    return this.#closed.p
+    return this.#closed.promise()
   }
 
   checkEnded(): void {
-    if (this.ended) this.#closed?.resolve()
+    if (this.ended) this.#closed.open()
   }
 
   /** For a receiver that saw `seen`: the newer value, the end, or NOT_READY. */

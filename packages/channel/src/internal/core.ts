@@ -26,6 +26,7 @@
  */
 
 import { ChannelClosedError } from "../errors.js"
+import { Latch } from "./latch.js"
 import { Chunked, Ring, type Queue } from "./queue.js"
 import { WaitList, type Link } from "./wait-list.js"
 
@@ -69,11 +70,6 @@ export interface Sending<T> extends Link {
   refuse(chan: Chan<T>): void
 }
 
-interface Deferred {
-  promise: Promise<void>
-  resolve: () => void
-}
-
 export interface ChanOptions<T> {
   capacity: number
   overflow: number
@@ -109,8 +105,8 @@ export class Chan<T> {
   droppedOverflow = 0 // values passed to onDrop(v, "overflow")
   droppedCancel = 0 // values passed to onDrop(v, "cancel")
 
-  #txClosed: Deferred | undefined = undefined // resolves when sends end (state >= CLOSING)
-  #rxClosed: Deferred | undefined = undefined // resolves when receives end (state >= CLOSED)
+  readonly #txClosed = new Latch() // opens when sends end (state >= CLOSING)
+  readonly #rxClosed = new Latch() // opens when receives end (state >= CLOSED)
 
   constructor(options: ChanOptions<T>) {
     this.capacity = options.capacity
@@ -336,7 +332,7 @@ export class Chan<T> {
     }
     if (this.state === OPEN) {
       this.state = CLOSING
-      this.#txClosed?.resolve()
+      this.#txClosed.open()
     }
     if (this.buf.length === 0 && this.sendq.length === 0) this.#finishClose()
   }
@@ -346,7 +342,7 @@ export class Chan<T> {
     this.state = CLOSED
     let r: Receiving<T> | null
     while ((r = this.recvq.shift()) !== null) r.end(this)
-    this.#rxClosed?.resolve()
+    this.#rxClosed.open()
   }
 
   /** Immediate cancel: buffered values are dropped, waiting senders refused. */
@@ -368,8 +364,8 @@ export class Chan<T> {
     while ((s = this.sendq.shift()) !== null) s.refuse(this)
     let r: Receiving<T> | null
     while ((r = this.recvq.shift()) !== null) r.end(this)
-    if (wasOpen) this.#txClosed?.resolve()
-    this.#rxClosed?.resolve()
+    if (wasOpen) this.#txClosed.open()
+    this.#rxClosed.open()
     // The state is final now: onDrop may call back in safely.
     while (discarded.length > 0) {
       this.droppedCancel++
@@ -384,14 +380,12 @@ export class Chan<T> {
 
   /** Resolves when no value can be sent any more. */
   txClosed(): Promise<void> {
-    if (this.state !== OPEN) return Promise.resolve()
-    return (this.#txClosed ??= deferred()).promise
+    return this.#txClosed.promise()
   }
 
   /** Resolves when no value will ever be received. */
   rxClosed(): Promise<void> {
-    if (this.state >= CLOSED) return Promise.resolve()
-    return (this.#rxClosed ??= deferred()).promise
+    return this.#rxClosed.promise()
   }
 
   // ---------------------------------------------------------------- drops
@@ -406,12 +400,6 @@ export class Chan<T> {
       report(error)
     }
   }
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => (resolve = r))
-  return { promise, resolve }
 }
 
 /** Reports an error nobody can catch: `reportError` where there is one, else an async rethrow. */

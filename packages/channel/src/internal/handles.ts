@@ -22,7 +22,7 @@ import {
   type Sending,
 } from "./core.js"
 import { ChannelFullError } from "../errors.js"
-import { checkWaitOptions, Pending, timeoutError, type WaitOptions } from "./wait.js"
+import { checkWaitOptions, Pending, type WaitOptions } from "./wait.js"
 import type { Link, WaitList } from "./wait-list.js"
 import type {
   ChannelInfo,
@@ -53,7 +53,6 @@ export const DISPOSE: typeof Symbol.dispose =
 const RESOLVED: Promise<void> = Promise.resolve()
 const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
 const DONE_PROMISE: Promise<ReceiveResult<never>> = Promise.resolve(DONE)
-const EMPTY_BATCH_PROMISE_FACTORY = (): Promise<never[]> => Promise.resolve([])
 const TRY_OK: TrySendResult<never> = Object.freeze({ ok: true })
 const TRY_EMPTY: TryReceiveResult<never> = Object.freeze({ ok: false, reason: "empty" })
 const TRY_CLOSED: TryReceiveResult<never> = Object.freeze({ ok: false, reason: "closed" })
@@ -336,7 +335,21 @@ export function checkMax(max: unknown): void {
 
 /** What both handles tell about the shared channel (SPEC §1, Introspection). */
 abstract class Handle<T> implements ChannelInfo {
+  protected released = false // set once by close / cancel; a released handle refuses new work
+
   constructor(protected readonly chan: Chan<T>) {}
+
+  /** @internal The channel, or null once this handle is released (select reads it). */
+  get [CORE](): Chan<T> | null {
+    return this.released ? null : this.chan
+  }
+
+  /** Marks this handle released; true the first time only. */
+  protected release(): boolean {
+    if (this.released) return false
+    this.released = true
+    return true
+  }
 
   get capacity(): number {
     return this.chan.capacity
@@ -365,12 +378,6 @@ abstract class Handle<T> implements ChannelInfo {
 }
 
 export class SenderHandle<T> extends Handle<T> implements Sender<T> {
-  #released = false
-
-  /** @internal */
-  get [CORE](): Chan<T> | null {
-    return this.#released ? null : this.chan
-  }
 
   get closed(): Promise<void> {
     return this.chan.txClosed()
@@ -382,7 +389,7 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
       if (bad !== undefined) return bad
     }
     const c = this.chan
-    if (this.#released) return Promise.reject(c.closedError(value))
+    if (this.released) return Promise.reject(c.closedError(value))
     let weight: number
     let code: number
     try {
@@ -402,7 +409,7 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
 
   trySend(value: T): TrySendResult<T> {
     const c = this.chan
-    if (this.#released) return { ok: false, reason: "closed", value }
+    if (this.released) return { ok: false, reason: "closed", value }
     const code = c.offer(value, c.weigh(value))
     if (code === OK) return TRY_OK
     return { ok: false, reason: code === SHUT ? "closed" : "full", value }
@@ -415,7 +422,7 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
     }
     const list = Array.from(values)
     const signal = options?.signal
-    if ((signal !== undefined && signal.aborted) || this.#released) return list
+    if ((signal !== undefined && signal.aborted) || this.released) return list
     const c = this.chan
     const started = Date.now()
     let w: SendAllWaiter<T> | undefined
@@ -446,7 +453,7 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
   /** @internal See PARK_SEND. */
   [PARK_SEND](value: T, onAccepted: () => void, onRefused: (error: unknown) => void): (() => boolean) | undefined {
     const c = this.chan
-    if (this.#released) {
+    if (this.released) {
       onRefused(c.closedError(value))
       return undefined
     }
@@ -475,21 +482,15 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
   }
 
   clone(): Sender<T> {
-    if (this.#released) throw new TypeError("cannot clone a released sender")
+    if (this.released) throw new TypeError("cannot clone a released sender")
     this.chan.senders++
     return new SenderHandle(this.chan)
   }
 
   close(reason?: unknown): void {
-    const c = this.chan
-    if (!this.#released) {
-      this.#released = true
-      if (--c.senders === 0 && reason === undefined) {
-        c.close(undefined)
-        return
-      }
-    }
-    if (reason !== undefined) c.close(reason)
+    // The last sender released closes the channel; a reason closes it whatever the count.
+    const last = this.release() && --this.chan.senders === 0
+    if (last || reason !== undefined) this.chan.close(reason)
   }
 
   [DISPOSE](): void {
@@ -498,12 +499,6 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
 }
 
 export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
-  #released = false
-
-  /** @internal */
-  get [CORE](): Chan<T> | null {
-    return this.#released ? null : this.chan
-  }
 
   get closed(): Promise<void> {
     return this.chan.rxClosed()
@@ -514,7 +509,7 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
       const bad = rejectBadOptions(options)
       if (bad !== undefined) return bad
     }
-    if (this.#released) return DONE_PROMISE
+    if (this.released) return DONE_PROMISE
     const c = this.chan
     const value = c.take()
     if (value !== EMPTY) {
@@ -531,7 +526,7 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
   }
 
   tryReceive(): TryReceiveResult<T> {
-    if (this.#released) return TRY_CLOSED
+    if (this.released) return TRY_CLOSED
     const c = this.chan
     const value = c.take()
     if (value !== EMPTY) return { ok: true, value }
@@ -549,12 +544,12 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
       const bad = rejectBadOptions(options)
       if (bad !== undefined) return bad
     }
-    if (this.#released) return EMPTY_BATCH_PROMISE_FACTORY()
+    if (this.released) return Promise.resolve([])
     const c = this.chan
     const batch: T[] = []
     takeInto(c, batch, max)
     if (batch.length > 0) return Promise.resolve(batch)
-    if (c.done) return c.hasReason ? Promise.reject(c.reason) : EMPTY_BATCH_PROMISE_FACTORY()
+    if (c.done) return c.hasReason ? Promise.reject(c.reason) : Promise.resolve([])
     const w = new RecvManyWaiter<T>()
     c.parkReceiver(w)
     // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
@@ -564,7 +559,7 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
   tryReceiveMany(max: number = Infinity): T[] {
     checkMax(max)
     const batch: T[] = []
-    if (!this.#released) takeInto(this.chan, batch, max)
+    if (!this.released) takeInto(this.chan, batch, max)
     return batch
   }
 
@@ -584,7 +579,7 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
     onEnd: (reason: unknown, hasReason: boolean) => void,
   ): (() => boolean) | undefined {
     const c = this.chan
-    if (this.#released) {
+    if (this.released) {
       onEnd(undefined, false)
       return undefined
     }
@@ -600,21 +595,15 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
   }
 
   clone(): Receiver<T> {
-    if (this.#released) throw new TypeError("cannot clone a released receiver")
+    if (this.released) throw new TypeError("cannot clone a released receiver")
     this.chan.receivers++
     return new ReceiverHandle(this.chan)
   }
 
   cancel(reason?: unknown): void {
-    const c = this.chan
-    if (!this.#released) {
-      this.#released = true
-      if (--c.receivers === 0 && reason === undefined) {
-        c.cancel(undefined)
-        return
-      }
-    }
-    if (reason !== undefined) c.cancel(reason)
+    // The last receiver released cancels the channel; a reason cancels it whatever the count.
+    const last = this.release() && --this.chan.receivers === 0
+    if (last || reason !== undefined) this.chan.cancel(reason)
   }
 
   /** @internal See UNDELIVERED. Works on a released handle too. */
