@@ -17,7 +17,7 @@ import { ChannelClosedError, ChannelFullError } from "./errors.js"
 import { DROP_NEWEST, DROP_OLDEST, OVERFLOW_NAMES, REJECT, report } from "./internal/core.js"
 import { checkMax, DISPOSE } from "./internal/handles.js"
 import { Latch } from "./internal/latch.js"
-import { Chunked, Ring, type Queue } from "./internal/queue.js"
+import { Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
 import { WaitList } from "./internal/wait-list.js"
@@ -98,8 +98,15 @@ const NAMES = ["open", "closing", "closed", "cancelled"] as const
 const RESOLVED = Promise.resolve()
 const TRY_OK: TrySendResult<never> = Object.freeze({ ok: true })
 const DONE: ReceiveResult<never> = Object.freeze({ done: true, value: undefined })
+/** Slots the shared log starts with (it doubles up to what the capacity needs). */
+const LOG_MIN = 16
+/** An empty log larger than this gives its memory back. */
+const LOG_KEEP = 1024
 
-/** A value shared by several buffers, tracked only when there is an `onDrop` to call. */
+/**
+ * A value of a private buffer (drop-newest), shared by several buffers;
+ * tracked only when there is an `onDrop` to call.
+ */
 interface Entry<T> {
   value: T
   left: number // buffers that still hold it or will decide about it
@@ -107,16 +114,21 @@ interface Entry<T> {
 }
 
 class Sub<T> {
-  readonly buf: Queue<T | Entry<T>> // this receiver's values, oldest first
+  /**
+   * Position of this receiver's next read in the shared log; below
+   * `bus.head` when drop-oldest overwrote values it had not read (lag).
+   */
+  cursor = 0
+  /** This receiver's own buffer, under drop-newest only (a shared log cannot skip a value for one reader). */
+  readonly own: Queue<T | Entry<T>> | null
   lagged = 0 // values skipped or missed, not yet reported by a receive
-  missed = 0 // values skipped or missed since subscribing
+  missed = 0 // values skipped or missed since subscribing (lag not yet noticed excluded)
   index = -1 // position in bus.subs; -1 once unsubscribed
   readonly waiters = new WaitList<Wake<BroadcastResult<T>>>()
   readonly done = new Latch() // opens when this receiver will get no more values
 
-  constructor(capacity: number) {
-    // A finite buffer is a ring that never outgrows it; an unbounded one is chunked.
-    this.buf = capacity === Infinity ? new Chunked() : new Ring(Math.min(capacity, 16))
+  constructor(own: Queue<T | Entry<T>> | null) {
+    this.own = own
   }
 }
 
@@ -132,6 +144,21 @@ class BusSend<T> extends Pending<void> {
   }
 }
 
+/**
+ * The broadcast's state. Values live in one shared log (tokio's design): a
+ * ring of slots addressed by sequence number, which every receiver reads at
+ * its own cursor. A send writes once, whatever the number of receivers. The
+ * log counts the receivers at each position (`at`), so a receiver moving on,
+ * one value or a batch, is O(1), and the oldest slots are freed as soon as no
+ * receiver stands at or before them. A receiver's buffer is the part of the
+ * log after its cursor, so "some receiver's buffer is full" is
+ * `tail - head === capacity`; drop-oldest overwrites the oldest slot and the
+ * receivers that had not read it notice the lag when they next read.
+ *
+ * Drop-newest is the exception: a full receiver must miss a value the others
+ * get, which a shared log cannot express in bounded memory, so under
+ * drop-newest (with a finite capacity) each receiver has its own buffer.
+ */
 class Bus<T> {
   readonly capacity: number
   readonly overflow: number
@@ -140,15 +167,30 @@ class Bus<T> {
   reason: unknown = undefined
   hasReason = false
   readonly subs: Sub<T>[] = [] // subscribed receivers, unordered
-  full = 0 // subscribers whose buffer holds `capacity` values
   readonly sendq = new WaitList<BusSend<T>>()
   senders = 1
+  /** Receivers that parked a waiter since the last wake-up pass: 0 means none waits. */
+  parked = 0
   readonly #txClosed = new Latch() // opens when sends end
+  // The shared log (`slots` is null under drop-newest). Outside [head, tail]
+  // every slot is undefined and every count 0.
+  slots: (T | undefined)[] | null
+  at: Int32Array // per position in [head, tail]: subscribed receivers whose next read is there
+  taken: Uint8Array | null // per slot: whether some receiver read it (only with onDrop)
+  mask: number // slots.length - 1 (a power of two)
+  head = 0 // oldest position some receiver still needs (== tail when the log is empty)
+  tail = 0 // position of the next value sent
 
   constructor(capacity: number, overflow: number, onDrop: ((value: T, reason: DropReason) => void) | undefined) {
     this.capacity = capacity
     this.overflow = overflow
     this.onDrop = onDrop
+    const shared = overflow !== DROP_NEWEST || capacity === Infinity
+    const size = shared ? logSize(Math.min(capacity + 1, LOG_MIN)) : 1
+    this.slots = shared ? emptySlots(size) : null
+    this.at = new Int32Array(size)
+    this.taken = shared && onDrop !== undefined ? new Uint8Array(size) : null
+    this.mask = size - 1
   }
 
   txClosed(): Promise<void> {
@@ -156,33 +198,168 @@ class Bus<T> {
   }
 
   subscribe(): Sub<T> {
-    const sub = new Sub<T>(this.capacity)
+    const sub = new Sub<T>(this.slots !== null ? null : new Ring(Math.min(this.capacity, LOG_MIN)))
+    sub.cursor = this.tail
     if (this.state >= CLOSED) return sub // a receiver of a finished broadcast is done at once
     sub.index = this.subs.length
     this.subs.push(sub)
+    this.at[this.tail & this.mask]!++
     return sub
   }
 
   /** Whether a send would be accepted now without waiting. */
   canSend(): boolean {
-    return this.sendq.length === 0 && (this.full === 0 || this.overflow === DROP_NEWEST || this.overflow === DROP_OLDEST)
+    return (
+      this.sendq.length === 0 &&
+      (this.tail - this.head < this.capacity || this.overflow === DROP_OLDEST || this.overflow === DROP_NEWEST)
+    )
   }
 
-  // Hands the value to every subscriber: a waiting receive, its buffer, or (full) its policy.
+  /** Values waiting for `sub`. */
+  size(sub: Sub<T>): number {
+    if (sub.own !== null) return sub.own.length
+    return sub.index < 0 ? 0 : this.tail - Math.max(sub.cursor, this.head)
+  }
+
+  /** Whether a receive by `sub` would complete now. */
+  ready(sub: Sub<T>): boolean {
+    return sub.lagged > 0 || this.size(sub) > 0 || sub.cursor < this.head || sub.index < 0 || this.state >= CLOSED
+  }
+
+  /** Notes the values drop-oldest overwrote before `sub` read them: it reports them on its next receive. */
+  #catchUp(sub: Sub<T>): void {
+    if (sub.cursor < this.head && sub.own === null) {
+      const n = this.head - sub.cursor
+      sub.lagged += n
+      sub.missed += n
+      sub.cursor = this.head
+    }
+  }
+
+  missed(sub: Sub<T>): number {
+    if (sub.index >= 0) this.#catchUp(sub)
+    return sub.missed
+  }
+
+  // Hands the value to every subscriber: written once to the log (or to each own buffer).
   deliver(value: T): void {
-    const subs = this.subs
-    const n = subs.length
-    if (n === 0) {
+    if (this.subs.length === 0) {
       // Nobody subscribed: the value is accepted and nobody will get it.
       this.drop(value, "cancel")
       return
     }
+    if (this.slots === null) {
+      this.#deliverOwn(value)
+      return
+    }
+    let evicted = false
+    let lost: T | undefined
+    if (this.tail - this.head >= this.capacity) {
+      // Only drop-oldest sends into a full log: the oldest value goes, and the
+      // receivers that had not read it move on to the next (they lag).
+      const i = this.head & this.mask
+      if (this.taken !== null && this.taken[i] === 0) {
+        evicted = true
+        lost = this.slots[i]
+      }
+      this.slots[i] = undefined
+      this.at[(i + 1) & this.mask]! += this.at[i]!
+      this.at[i] = 0
+      this.head++
+    } else if (this.tail - this.head + 2 > this.mask + 1) this.#resize((this.mask + 1) * 2)
+    const i = this.tail & this.mask
+    this.slots![i] = value
+    if (this.taken !== null) this.taken[i] = 0
+    this.tail++
+    if (this.parked !== 0) this.#wakeReaders()
+    if (evicted) this.drop(lost as T, "overflow")
+  }
+
+  // A waiting receiver had nothing to read, so the value just written is its next one.
+  #wakeReaders(): void {
+    const subs = this.subs
+    let still = 0
+    for (let k = 0; k < subs.length; k++) {
+      const sub = subs[k]!
+      const w = sub.waiters.head
+      if (w === null) continue
+      const r = this.poll(sub)
+      if (r === NOT_READY) {
+        still++
+        continue
+      }
+      sub.waiters.remove(w)
+      w.wake(r)
+      if (sub.waiters.head !== null) still++
+    }
+    this.parked = still
+  }
+
+  /** Moves the log into a ring of `size` slots, each live position to its place there. */
+  #resize(size: number): void {
+    const slots = emptySlots<T>(size)
+    const at = new Int32Array(size)
+    const taken = this.taken === null ? null : new Uint8Array(size)
+    const mask = size - 1
+    for (let s = this.head; s <= this.tail; s++) {
+      const i = s & this.mask
+      const j = s & mask
+      slots[j] = this.slots![i]
+      at[j] = this.at[i]!
+      if (taken !== null) taken[j] = this.taken![i]!
+    }
+    this.slots = slots
+    this.at = at
+    this.taken = taken
+    this.mask = mask
+  }
+
+  /**
+   * Moves `sub`'s next read from `from` (>= head) to `to`. When that leaves
+   * nobody at the head, the oldest slots are freed (`reason` says why a value
+   * nobody read goes) and waiting senders admitted if that made room.
+   */
+  #move(sub: Sub<T>, from: number, to: number, reason: DropReason): void {
+    const at = this.at
+    const mask = this.mask
+    sub.cursor = to
+    at[to & mask]!++
+    if (--at[from & mask]! === 0 && from === this.head) this.#advance(reason)
+  }
+
+  #advance(reason: DropReason): void {
+    const slots = this.slots!
+    const at = this.at
+    const taken = this.taken
+    const mask = this.mask
+    const wasFull = this.tail - this.head >= this.capacity
+    let head = this.head
+    const tail = this.tail
+    let lost: T[] | undefined
+    while (head < tail && at[head & mask] === 0) {
+      const i = head & mask
+      if (taken !== null && taken[i] === 0) (lost ??= []).push(slots[i] as T)
+      slots[i] = undefined
+      head++
+    }
+    this.head = head
+    // Empty and large: give the memory back (it regrows by doubling if needed).
+    if (head === tail && mask >= LOG_KEEP) this.#resize(LOG_MIN)
+    if (wasFull && this.sendq.length > 0) this.#admitWaiting()
+    if (lost !== undefined) for (const v of lost) this.drop(v, reason)
+  }
+
+  // Drop-newest: each receiver's own buffer, as a waiting receive, a push, or a miss.
+  #deliverOwn(value: T): void {
+    const subs = this.subs
+    const n = subs.length
     const entry: Entry<T> | undefined =
       this.onDrop === undefined ? undefined : { value, left: n, delivered: false }
     const capacity = this.capacity
-    let lost: (T | Entry<T>)[] | undefined
-    for (let i = 0; i < n; i++) {
-      const sub = subs[i]!
+    let lost = false
+    let still = 0
+    for (let k = 0; k < n; k++) {
+      const sub = subs[k]!
       const w = sub.waiters.head === null ? null : sub.waiters.shift()
       if (w !== null) {
         if (entry !== undefined) {
@@ -190,29 +367,23 @@ class Bus<T> {
           entry.delivered = true
         }
         w.wake({ done: false, value })
+        if (sub.waiters.head !== null) still++
         continue
       }
-      const buf = sub.buf
-      if (buf.length < capacity) {
-        buf.push(entry ?? value)
-        if (buf.length === capacity) this.full++
-      } else if (this.overflow === DROP_OLDEST) {
+      const own = sub.own!
+      if (own.length < capacity) own.push(entry ?? value)
+      else {
         sub.lagged++
         sub.missed++
-        ;(lost ??= []).push(buf.shift())
-        buf.push(entry ?? value)
-      } else {
-        // DROP_NEWEST: this subscriber misses the new value.
-        sub.lagged++
-        sub.missed++
-        if (entry !== undefined) (lost ??= []).push(entry)
+        if (entry !== undefined && --entry.left === 0) lost = true
       }
     }
-    if (lost !== undefined) for (const x of lost) this.release(x, "overflow")
+    this.parked = still
+    if (lost && !entry!.delivered) this.drop(value, "overflow")
   }
 
-  /** A buffer gives up a value it held: the last to give up an undelivered value drops it. */
-  release(x: T | Entry<T>, reason: DropReason): void {
+  /** An own buffer gives up a value it held: the last to give up an undelivered value drops it. */
+  #release(x: T | Entry<T>, reason: DropReason): void {
     if (this.onDrop === undefined) return
     const e = x as Entry<T>
     if (--e.left === 0 && !e.delivered) this.drop(e.value, reason)
@@ -228,28 +399,36 @@ class Bus<T> {
     }
   }
 
+  /** Takes the next value of `sub`. Precondition: `size(sub) > 0`, no lag pending. */
+  #takeOne(sub: Sub<T>): T {
+    const own = sub.own
+    if (own !== null) {
+      const x = own.shift()
+      if (this.onDrop === undefined) return x as T
+      const e = x as Entry<T>
+      e.left--
+      e.delivered = true
+      return e.value
+    }
+    const c = sub.cursor
+    const i = c & this.mask
+    const value = this.slots![i] as T
+    if (this.taken !== null) this.taken[i] = 1
+    this.#move(sub, c, c + 1, "cancel")
+    return value
+  }
+
   /** A value, a lag report, the end, or NOT_READY. */
   poll(sub: Sub<T>): BroadcastResult<T> | typeof NOT_READY {
+    if (sub.index >= 0) this.#catchUp(sub)
     if (sub.lagged > 0) {
       const lagged = sub.lagged
       sub.lagged = 0
       return { done: false, lagged, value: undefined }
     }
-    const buf = sub.buf
-    if (buf.length > 0) {
-      const x = buf.shift()
-      let value: T
-      if (this.onDrop !== undefined) {
-        const e = x as Entry<T>
-        e.left--
-        e.delivered = true
-        value = e.value
-      } else value = x as T
-      if (buf.length === this.capacity - 1 && sub.index >= 0) {
-        // This buffer was full: it may have been the last one holding senders back.
-        if (--this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
-      }
-      if (buf.length === 0 && this.state >= CLOSED) sub.done.open()
+    if (this.size(sub) > 0) {
+      const value = this.#takeOne(sub)
+      if (this.state >= CLOSED && this.size(sub) === 0) sub.done.open()
       return { done: false, value }
     }
     if (sub.index < 0 || this.state >= CLOSED) {
@@ -262,36 +441,39 @@ class Bus<T> {
   }
 
   /**
-   * Takes up to `max - out.length` buffered values for `sub` into `out`, in
-   * order, without waiting. A pending lag report is consumed (it stays counted
-   * in `missed`): a batch carries values only.
+   * Takes up to `max - out.length` values for `sub` after those in `out`, in
+   * order, without waiting; returns the batch (`out`, or a new array when
+   * `out` was empty). A pending lag report is consumed (it stays counted in
+   * `missed`): a batch carries values only.
    */
-  takeMany(sub: Sub<T>, out: T[], max: number): void {
+  takeMany(sub: Sub<T>, out: T[], max: number): T[] {
+    if (sub.index >= 0) this.#catchUp(sub)
     sub.lagged = 0
-    const buf = sub.buf
-    const tracked = this.onDrop !== undefined
-    while (out.length < max && buf.length > 0) {
-      const wasFull = buf.length >= this.capacity
-      let n = Math.min(max - out.length, buf.length)
-      while (n-- > 0) {
-        const x = buf.shift()
-        if (tracked) {
-          const e = x as Entry<T>
-          e.left--
-          e.delivered = true
-          out.push(e.value)
-        } else out.push(x as T)
+    if (sub.own !== null) {
+      while (out.length < max && sub.own.length > 0) out.push(this.#takeOne(sub))
+    } else {
+      // Moving on may free the oldest slots and admit waiting senders, whose
+      // values land in the log too: go on while there is room in `out`.
+      let n: number
+      while ((n = Math.min(this.size(sub), max - out.length)) > 0) {
+        const slots = this.slots!
+        const mask = this.mask
+        const c = sub.cursor
+        const i = c & mask
+        if (out.length === 0 && i + n <= slots.length) out = slots.slice(i, i + n) as T[]
+        else for (let s = c; s < c + n; s++) out.push(slots[s & mask] as T)
+        const taken = this.taken
+        if (taken !== null) for (let s = c; s < c + n; s++) taken[s & mask] = 1
+        this.#move(sub, c, c + n, "cancel")
       }
-      // This buffer was full: it may have been the last one holding senders back
-      // (admitting them may refill it: the loop goes on while there is room in `out`).
-      if (wasFull && sub.index >= 0 && --this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
     }
-    if (buf.length === 0 && this.state >= CLOSED) sub.done.open()
+    if (this.state >= CLOSED && this.size(sub) === 0) sub.done.open()
+    return out
   }
 
   #admitWaiting(): void {
     let s: BusSend<T> | null
-    while (this.full === 0 && (s = this.sendq.head) !== null) {
+    while (this.tail - this.head < this.capacity && (s = this.sendq.head) !== null) {
       this.sendq.remove(s)
       this.deliver(s.value)
       s.disarm()
@@ -302,7 +484,7 @@ class Bus<T> {
 
   senderLeft(): void {
     if (this.state >= CLOSED) return
-    if (this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
+    if (this.tail - this.head < this.capacity && this.sendq.length > 0) this.#admitWaiting()
     else if (this.state === CLOSING && this.sendq.length === 0) this.#finishClose()
   }
 
@@ -315,13 +497,18 @@ class Bus<T> {
       last.index = sub.index
     }
     sub.index = -1
-    const wasFull = sub.buf.length >= this.capacity
+    const own = sub.own
     const held: (T | Entry<T>)[] = []
-    while (sub.buf.length > 0) held.push(sub.buf.shift())
+    if (own !== null) while (own.length > 0) held.push(own.shift())
     this.#endWaiters(sub)
     sub.done.open()
-    if (wasFull && --this.full === 0 && this.sendq.length > 0) this.#admitWaiting()
-    for (const x of held) this.release(x, "cancel")
+    if (own === null) {
+      // Gives up this receiver's unread values: one nobody read and nobody will read is dropped.
+      const from = Math.max(sub.cursor, this.head)
+      sub.cursor = this.tail
+      if (--this.at[from & this.mask]! === 0 && from === this.head) this.#advance("cancel")
+    }
+    for (const x of held) this.#release(x, "cancel")
   }
 
   #endWaiters(sub: Sub<T>): void {
@@ -353,7 +540,7 @@ class Bus<T> {
     this.state = CLOSED
     for (const sub of this.subs) {
       this.#endWaiters(sub)
-      if (sub.buf.length === 0) sub.done.open()
+      if (this.size(sub) === 0) sub.done.open()
     }
   }
 
@@ -366,8 +553,21 @@ class Bus<T> {
     const wasOpen = this.state === OPEN
     this.state = CANCELLED
     const held: (T | Entry<T>)[] = []
-    for (const sub of this.subs) while (sub.buf.length > 0) held.push(sub.buf.shift())
-    this.full = 0
+    const slots = this.slots
+    if (slots === null) {
+      for (const sub of this.subs) while (sub.own!.length > 0) held.push(sub.own!.shift())
+    } else {
+      // Every unread value goes; one nobody read is dropped. Every receiver moves to the end.
+      for (let s = this.head; s < this.tail; s++) {
+        const i = s & this.mask
+        if (this.taken !== null && this.taken[i] === 0) held.push(slots[i] as T)
+        slots[i] = undefined
+      }
+      this.head = this.tail
+      this.at.fill(0)
+      this.at[this.tail & this.mask] = this.subs.length
+      for (const sub of this.subs) sub.cursor = this.tail
+    }
     let s: BusSend<T> | null
     while ((s = this.sendq.shift()) !== null) {
       s.disarm()
@@ -378,8 +578,23 @@ class Bus<T> {
       sub.done.open()
     }
     if (wasOpen) this.#txClosed.open()
-    for (const x of held) this.release(x, "cancel")
+    if (slots === null) for (const x of held) this.#release(x, "cancel")
+    else for (const v of held) this.drop(v as T, "cancel")
   }
+}
+
+/** `n` undefined slots in a packed array (what `slice` of it hands out stays packed). */
+function emptySlots<T>(n: number): (T | undefined)[] {
+  const slots: (T | undefined)[] = []
+  for (let i = 0; i < n; i++) slots.push(undefined)
+  return slots
+}
+
+/** Slots for `n` values: a power of two, at least 4. */
+function logSize(n: number): number {
+  let size = 4
+  while (size < n) size *= 2
+  return size
 }
 
 class Tx<T> implements BroadcastSender<T> {
@@ -465,11 +680,11 @@ class Rx<T> implements BroadcastReceiver<T> {
     this.#s = s
   }
   get size(): number {
-    return this.#s.buf.length
+    return this.#b.size(this.#s)
   }
   get closed(): Promise<void> {
     const s = this.#s
-    if (s.index < 0 || (this.#b.state >= CLOSED && s.buf.length === 0)) return Promise.resolve()
+    if (s.index < 0 || (this.#b.state >= CLOSED && this.#b.size(s) === 0)) return Promise.resolve()
     return s.done.promise()
   }
   receive(options?: WaitOptions): Promise<BroadcastResult<T>> {
@@ -485,10 +700,11 @@ class Rx<T> implements BroadcastReceiver<T> {
     } catch (error) {
       return Promise.reject(error)
     }
+    this.#b.parked++
     return park(this.#s.waiters, this, options)
   }
   get missed(): number {
-    return this.#s.missed
+    return this.#b.missed(this.#s)
   }
   receiveMany(max: number, options?: WaitOptions): Promise<T[]> {
     try {
@@ -500,8 +716,7 @@ class Rx<T> implements BroadcastReceiver<T> {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     const b = this.#b
     const s = this.#s
-    const batch: T[] = []
-    b.takeMany(s, batch, max)
+    const batch = b.takeMany(s, [], max)
     if (batch.length > 0) return Promise.resolve(batch)
     let r: BroadcastResult<T> | typeof NOT_READY
     try {
@@ -509,20 +724,22 @@ class Rx<T> implements BroadcastReceiver<T> {
     } catch (error) {
       return Promise.reject(error)
     }
-    if (r !== NOT_READY) return Promise.resolve(r.done ? [] : this.receiveMany(max, options))
+    if (r !== NOT_READY) {
+      // Done (a value or a lag report cannot follow an empty batch, which took both).
+      if (r.done) return Promise.resolve([])
+      return "lagged" in r ? this.receiveMany(max, options) : Promise.resolve([r.value])
+    }
     // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
+    b.parked++
     return park<BroadcastResult<T>>(s.waiters, this, options).then((first) => {
       if (first.done) return []
-      const out = "lagged" in first ? [] : [first.value]
-      b.takeMany(s, out, max)
+      const out = b.takeMany(s, "lagged" in first ? [] : [first.value], max)
       return out.length > 0 ? out : this.receiveMany(max, options)
     })
   }
   tryReceiveMany(max: number = Infinity): T[] {
     checkMax(max)
-    const batch: T[] = []
-    this.#b.takeMany(this.#s, batch, max)
-    return batch
+    return this.#b.takeMany(this.#s, [], max)
   }
   tryReceive():
     | { ok: true; value: T }
@@ -553,12 +770,20 @@ class Rx<T> implements BroadcastReceiver<T> {
   [SELECT](): Port<BroadcastResult<T>> {
     const b = this.#b
     const s = this.#s
-    return portOf(
+    const port = portOf(
       s.waiters,
       this,
-      () => s.lagged > 0 || s.buf.length > 0 || s.index < 0 || b.state >= CLOSED,
+      () => b.ready(s),
       () => b.poll(s),
     )
+    return {
+      ready: port.ready,
+      complete: port.complete,
+      park(selection, index) {
+        b.parked++
+        return port.park(selection, index)
+      },
+    }
   }
   [DISPOSE](): void {
     this.cancel()
