@@ -21,7 +21,7 @@ import { Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
 import { WaitList } from "./internal/wait-list.js"
-import { NOT_READY, park, portOf, type Wake } from "./internal/wake.js"
+import { NOT_READY, park, PlainWake, portOf, type Wake } from "./internal/wake.js"
 
 /** Options of `broadcast()`. */
 export interface BroadcastOptions<T> {
@@ -275,10 +275,19 @@ class Bus<T> {
     if (evicted) this.drop(lost as T, "overflow")
   }
 
-  // A waiting receiver had nothing to read, so the value just written is its next one.
+  /**
+   * A waiting receiver had nothing to read, so the value just written is its
+   * next one: it is handed over now. A plain receive's promise settles one
+   * microtask later, after the sender's own continuation: a sender and
+   * receivers that await every value would otherwise run in lock-step, each
+   * receive finding the log empty and parking again (the channel core paces
+   * its receivers the same way). A select case wins at once (it must withdraw
+   * its other cases in the same call).
+   */
   #wakeReaders(): void {
     const subs = this.subs
     let still = 0
+    let later: (PlainWake<BroadcastResult<T>> | BroadcastResult<T>)[] | undefined
     for (let k = 0; k < subs.length; k++) {
       const sub = subs[k]!
       const w = sub.waiters.head
@@ -289,10 +298,12 @@ class Bus<T> {
         continue
       }
       sub.waiters.remove(w)
-      w.wake(r)
+      if (w instanceof PlainWake) (later ??= []).push(w, r)
+      else w.wake(r)
       if (sub.waiters.head !== null) still++
     }
     this.parked = still
+    if (later !== undefined) queueMicrotask(() => wakeAll(later))
   }
 
   /** Moves the log into a ring of `size` slots, each live position to its place there. */
@@ -581,6 +592,11 @@ class Bus<T> {
     if (slots === null) for (const x of held) this.#release(x, "cancel")
     else for (const v of held) this.drop(v as T, "cancel")
   }
+}
+
+/** Settles plain receives handed a value: pairs of waiter and result. */
+function wakeAll<R>(later: (PlainWake<R> | R)[]): void {
+  for (let i = 0; i < later.length; i += 2) (later[i] as PlainWake<R>).wake(later[i + 1] as R)
 }
 
 /** `n` undefined slots in a packed array (what `slice` of it hands out stays packed). */

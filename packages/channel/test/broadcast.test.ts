@@ -1,6 +1,7 @@
 /**
  * `broadcast` as SPEC §6 and issue 3 describe it: every receiver gets every
- * value sent after it subscribed, each through its own buffer; `suspend`
+ * value sent after it subscribed, each through its own buffer (one shared log
+ * read at per-receiver positions; own buffers under drop-newest); `suspend`
  * waits for the slowest receiver, `drop-oldest` makes a lagging receiver skip
  * and report `{ lagged: n }`, `drop-newest` makes it miss the new value,
  * `reject` refuses the send; a value dropped for every receiver reaches
@@ -591,5 +592,65 @@ describe("broadcast batch receives", () => {
     const [, rx] = broadcast<number>({ capacity: 1 })
     expect(() => rx.tryReceiveMany(0)).toThrow(RangeError)
     await expect(rx.receiveMany(0.5)).rejects.toThrow(RangeError)
+  })
+})
+
+describe("broadcast: the shared log and pacing", () => {
+  test("a receive woken by a send settles after the sender's continuation, so await-per-value loops do not run in lock-step", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 4 })
+    const events: string[] = []
+    const received = rx.receive().then((r) => void events.push(`received ${r.value}`))
+    await flush()
+    expect(events).toEqual([]) // parked
+    const sender = (async () => {
+      await tx.send(1)
+      events.push("sender resumed")
+    })()
+    await Promise.all([received, sender])
+    // The value was the receiver's at the send (it is not in the buffer) ...
+    expect(rx.size).toBe(0)
+    // ... but the sender ran on first, so a loop sending again finds the receiver one value behind.
+    expect(events).toEqual(["sender resumed", "received 1"])
+  })
+
+  test("a value handed to a waiting receive is the receiver's at once: an abort after the send changes nothing", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 4 })
+    const ac = new AbortController()
+    const got = track(rx.receive({ signal: ac.signal }))
+    await flush()
+    tx.trySend(7)
+    ac.abort(new Error("too late"))
+    await flush()
+    expect(got).toEqual({ status: "fulfilled", value: { done: false, value: 7 } })
+    expect(rx.size).toBe(0)
+  })
+
+  test("receivers at different positions read one log: each gets its values in order, and the slowest bounds the sender", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 3 })
+    const b = tx.subscribe()
+    for (let i = 1; i <= 3; i++) expect(tx.trySend(i).ok).toBe(true)
+    expect(a.tryReceiveMany(2)).toEqual([1, 2])
+    expect(tx.trySend(4).ok).toBe(false) // b still holds 3 values
+    expect(b.tryReceiveMany(1)).toEqual([1])
+    expect(tx.trySend(4).ok).toBe(true)
+    const c = tx.subscribe() // sees only what is sent from now on
+    expect(tx.trySend(5).ok).toBe(false) // b is full again: 2, 3, 4
+    expect([a.size, b.size, c.size]).toEqual([2, 3, 0])
+    b.cancel() // the slowest leaves: room for everyone else
+    expect(tx.trySend(5).ok).toBe(true)
+    expect(a.tryReceiveMany()).toEqual([3, 4, 5])
+    expect(c.tryReceiveMany()).toEqual([5])
+  })
+
+  test("under drop-oldest a receiver that fell a whole lap behind reports the exact lag, then reads on", () => {
+    const [tx, slow] = broadcast<number>({ capacity: 4, overflow: "drop-oldest" })
+    const fast = tx.subscribe()
+    for (let i = 1; i <= 1000; i++) {
+      tx.trySend(i)
+      expect(fast.tryReceive()).toEqual({ ok: true, value: i })
+    }
+    expect(slow.missed).toBe(996)
+    expect(take(slow)).toEqual([{ lagged: 996 }, 997, 998, 999, 1000])
+    expect(fast.missed).toBe(0)
   })
 })
