@@ -776,12 +776,35 @@ class Rx<T> implements BroadcastReceiver<T> {
     if (reason !== undefined) this.#b.cancel(reason)
     this.#b.unsubscribe(this.#s)
   }
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, undefined, undefined> {
-    for (;;) {
-      const r = await this.receive()
-      if (r.done) return undefined
-      if (!("lagged" in r)) yield r.value
+  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+    // Each next() is one receive that skips lag reports (no generator: one
+    // promise per value). No prefetch: after a break, the next value stays in
+    // this receiver's buffer.
+    const b = this.#b
+    const s = this.#s
+    const next = (): Promise<IteratorResult<T, undefined>> => {
+      for (;;) {
+        let r: BroadcastResult<T> | typeof NOT_READY
+        try {
+          r = b.poll(s)
+        } catch (error) {
+          return Promise.reject(error)
+        }
+        if (r === NOT_READY) {
+          b.parked++
+          return park(s.waiters, this, undefined).then(skipLag)
+        }
+        if (!("lagged" in r)) return Promise.resolve(r)
+      }
     }
+    const skipLag = (r: BroadcastResult<T>): Promise<IteratorResult<T, undefined>> | IteratorResult<T, undefined> =>
+      "lagged" in r ? next() : r
+    const iterator: AsyncIterableIterator<T, undefined, undefined> = {
+      next,
+      return: () => Promise.resolve(DONE),
+      [Symbol.asyncIterator]: () => iterator,
+    }
+    return iterator
   }
   [SELECT](): Port<BroadcastResult<T>> {
     const b = this.#b

@@ -199,6 +199,38 @@ describe("broadcast: drop-oldest", () => {
     expect(take(rx)).toEqual([{ lagged: 9 }, 9])
   })
 
+  test("async iteration waits for values, and a break leaves the next value in the receiver's buffer", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 8 })
+    const seen: number[] = []
+    const loop = (async () => {
+      for await (const v of rx) {
+        seen.push(v)
+        if (v === 2) break
+      }
+    })()
+    await flush()
+    expect(seen).toEqual([]) // waiting
+    tx.trySend(1)
+    await flush()
+    expect(seen).toEqual([1])
+    tx.trySend(2)
+    tx.trySend(3)
+    await loop
+    expect(seen).toEqual([1, 2])
+    expect(rx.tryReceive()).toEqual({ ok: true, value: 3 })
+  })
+
+  test("async iteration rejects with the reason of a cancel", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 8 })
+    const loop = (async () => {
+      for await (const v of rx) void v
+    })()
+    await flush()
+    const reason = new Error("stop")
+    tx.subscribe().cancel(reason)
+    expect(await rejection(loop)).toBe(reason)
+  })
+
   test("async iteration skips lag reports", async () => {
     const [tx, rx] = broadcast<number>({ capacity: 1, overflow: "drop-oldest" })
     tx.trySend(1)
