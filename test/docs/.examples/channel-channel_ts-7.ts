@@ -1,4 +1,0 @@
-import { unbounded } from "@panama/channel"
-const [tx, rx] = unbounded<string>()
-
-export {}

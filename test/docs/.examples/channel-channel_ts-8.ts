@@ -1,4 +1,0 @@
-import { rendezvous } from "@panama/channel"
-const [tx, rx] = rendezvous<string>()
-
-export {}
