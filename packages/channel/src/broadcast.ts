@@ -21,7 +21,7 @@ import { Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
 import { WaitList } from "./internal/wait-list.js"
-import { NOT_READY, park, PlainWake, portOf, type Wake } from "./internal/wake.js"
+import { NOT_READY, park, portOf, SelectWake, type Wake } from "./internal/wake.js"
 
 /** Options of `broadcast()`. */
 export interface BroadcastOptions<T> {
@@ -129,6 +129,42 @@ class Sub<T> {
 
   constructor(own: Queue<T | Entry<T>> | null) {
     this.own = own
+  }
+}
+
+/**
+ * A parked `receiveMany`: handed its first value like any receive, it settles
+ * (a microtask later, see `#wakeReaders`) with that value and whatever else
+ * arrived meanwhile: one wake-up per burst.
+ */
+class BatchWake<T> extends Pending<T[]> implements Wake<BroadcastResult<T>> {
+  constructor(
+    readonly bus: Bus<T>,
+    readonly sub: Sub<T>,
+    readonly owner: unknown,
+    readonly max: number,
+  ) {
+    super()
+  }
+  wake(first: BroadcastResult<T>): void {
+    if (first.done) {
+      this.disarm()
+      this.resolve([])
+      return
+    }
+    const out = this.bus.takeMany(this.sub, "lagged" in first ? [] : [first.value], this.max)
+    if (out.length === 0 && this.sub.index >= 0 && this.bus.state < CLOSED) {
+      // Woken by a lag report only (a batch carries values): wait on, still armed.
+      this.bus.parked++
+      this.sub.waiters.push(this)
+      return
+    }
+    this.disarm()
+    this.resolve(out)
+  }
+  fail(error: unknown): void {
+    this.disarm()
+    this.reject(error)
   }
 }
 
@@ -277,8 +313,8 @@ class Bus<T> {
 
   /**
    * A waiting receiver had nothing to read, so the value just written is its
-   * next one: it is handed over now. A plain receive's promise settles one
-   * microtask later, after the sender's own continuation: a sender and
+   * next one: it is handed over now. A plain receive (or receiveMany) settles
+   * one microtask later, after the sender's own continuation: a sender and
    * receivers that await every value would otherwise run in lock-step, each
    * receive finding the log empty and parking again (the channel core paces
    * its receivers the same way). A select case wins at once (it must withdraw
@@ -287,7 +323,7 @@ class Bus<T> {
   #wakeReaders(): void {
     const subs = this.subs
     let still = 0
-    let later: (PlainWake<BroadcastResult<T>> | BroadcastResult<T>)[] | undefined
+    let later: (Wake<BroadcastResult<T>> | BroadcastResult<T>)[] | undefined
     for (let k = 0; k < subs.length; k++) {
       const sub = subs[k]!
       const w = sub.waiters.head
@@ -298,8 +334,8 @@ class Bus<T> {
         continue
       }
       sub.waiters.remove(w)
-      if (w instanceof PlainWake) (later ??= []).push(w, r)
-      else w.wake(r)
+      if (w instanceof SelectWake) w.wake(r)
+      else (later ??= []).push(w, r)
       if (sub.waiters.head !== null) still++
     }
     this.parked = still
@@ -486,9 +522,11 @@ class Bus<T> {
     let s: BusSend<T> | null
     while (this.tail - this.head < this.capacity && (s = this.sendq.head) !== null) {
       this.sendq.remove(s)
-      this.deliver(s.value)
+      // Settle first: the sender's continuation then runs before the receivers
+      // this value wakes, so they wake to the sender's next values as well.
       s.disarm()
       s.resolve()
+      this.deliver(s.value)
     }
     if (this.state === CLOSING && this.sendq.length === 0) this.#finishClose()
   }
@@ -595,8 +633,8 @@ class Bus<T> {
 }
 
 /** Settles plain receives handed a value: pairs of waiter and result. */
-function wakeAll<R>(later: (PlainWake<R> | R)[]): void {
-  for (let i = 0; i < later.length; i += 2) (later[i] as PlainWake<R>).wake(later[i + 1] as R)
+function wakeAll<R>(later: (Wake<R> | R)[]): void {
+  for (let i = 0; i < later.length; i += 2) (later[i] as Wake<R>).wake(later[i + 1] as R)
 }
 
 /** `n` undefined slots in a packed array (what `slice` of it hands out stays packed). */
@@ -745,13 +783,10 @@ class Rx<T> implements BroadcastReceiver<T> {
       if (r.done) return Promise.resolve([])
       return "lagged" in r ? this.receiveMany(max, options) : Promise.resolve([r.value])
     }
-    // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
+    const w = new BatchWake(b, s, this, max)
     b.parked++
-    return park<BroadcastResult<T>>(s.waiters, this, options).then((first) => {
-      if (first.done) return []
-      const out = b.takeMany(s, "lagged" in first ? [] : [first.value], max)
-      return out.length > 0 ? out : this.receiveMany(max, options)
-    })
+    s.waiters.push(w)
+    return w.wait(options)
   }
   tryReceiveMany(max: number = Infinity): T[] {
     checkMax(max)

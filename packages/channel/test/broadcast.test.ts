@@ -686,3 +686,35 @@ describe("broadcast: the shared log and pacing", () => {
     expect(fast.missed).toBe(0)
   })
 })
+
+describe("broadcast: wake-ups per burst", () => {
+  test("a sender admitted by a drain runs on before the receive its value wakes, so that receive's batch holds the sender's next values too", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 2 })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    tx.trySend(2)
+    expect(a.tryReceiveMany()).toEqual([1, 2]) // a is empty, b is full
+    const batch = a.receiveMany(10)
+    const sender = (async () => {
+      await tx.send(3) // waits: b is full
+      expect(tx.trySend(4).ok).toBe(true)
+    })()
+    await flush()
+    expect(tx.pendingSends).toBe(1)
+    expect(b.tryReceiveMany()).toEqual([1, 2, 3]) // room: 3 is admitted (and handed to a's waiting batch)
+    await sender
+    expect(await batch).toEqual([3, 4])
+    expect(b.tryReceiveMany()).toEqual([4])
+  })
+
+  test("a waiting receiveMany that is aborted after its value was handed over still gets it", async () => {
+    const [tx, rx] = broadcast<number>({ capacity: 4 })
+    const ac = new AbortController()
+    const batch = track(rx.receiveMany(10, { signal: ac.signal }))
+    await flush()
+    tx.trySend(1)
+    ac.abort(new Error("late"))
+    await flush()
+    expect(batch).toEqual({ status: "fulfilled", value: [1] })
+  })
+})
