@@ -153,7 +153,7 @@ class BatchWake<T> extends Pending<T[]> implements Wake<BroadcastResult<T>> {
       return
     }
     const out = this.bus.takeMany(this.sub, "lagged" in first ? [] : [first.value], this.max)
-    if (out.length === 0 && this.sub.index >= 0 && this.bus.state < CLOSED) {
+    if (out.length === 0 && this.sub.index >= 0 && !this.bus.ended) {
       // Woken by a lag report only (a batch carries values): wait on, still armed.
       this.bus.parked++
       this.sub.waiters.push(this)
@@ -208,6 +208,9 @@ class Bus<T> {
   /** Receivers that parked a waiter since the last wake-up pass: 0 means none waits. */
   parked = 0
   readonly #txClosed = new Latch() // opens when sends end
+  #waking = false // inside #wakeReaders
+  #admitAfterWake = false // room appeared inside #wakeReaders: admit when it ends
+  ownHeld = 0 // values in the receivers' own buffers (drop-newest)
   // The shared log (`slots` is null under drop-newest). Outside [head, tail]
   // every slot is undefined and every count 0.
   slots: (T | undefined)[] | null
@@ -236,7 +239,7 @@ class Bus<T> {
   subscribe(): Sub<T> {
     const sub = new Sub<T>(this.slots !== null ? null : new Ring(Math.min(this.capacity, LOG_MIN)))
     sub.cursor = this.tail
-    if (this.state >= CLOSED) return sub // a receiver of a finished broadcast is done at once
+    if (this.ended) return sub // no value will be sent any more: done at once
     sub.index = this.subs.length
     this.subs.push(sub)
     this.at[this.tail & this.mask]!++
@@ -259,7 +262,7 @@ class Bus<T> {
 
   /** Whether a receive by `sub` would complete now. */
   ready(sub: Sub<T>): boolean {
-    return sub.lagged > 0 || this.size(sub) > 0 || sub.cursor < this.head || sub.index < 0 || this.state >= CLOSED
+    return sub.lagged > 0 || this.size(sub) > 0 || sub.cursor < this.head || sub.index < 0 || this.ended
   }
 
   /** Notes the values drop-oldest overwrote before `sub` read them: it reports them on its next receive. */
@@ -324,22 +327,32 @@ class Bus<T> {
     const subs = this.subs
     let still = 0
     let later: (Wake<BroadcastResult<T>> | BroadcastResult<T>)[] | undefined
-    for (let k = 0; k < subs.length; k++) {
-      const sub = subs[k]!
-      const w = sub.waiters.head
-      if (w === null) continue
-      const r = this.poll(sub)
-      if (r === NOT_READY) {
-        still++
-        continue
+    this.#waking = true
+    try {
+      for (let k = 0; k < subs.length; k++) {
+        const sub = subs[k]!
+        const w = sub.waiters.head
+        if (w === null) continue
+        const r = this.poll(sub)
+        if (r === NOT_READY) {
+          still++
+          continue
+        }
+        sub.waiters.remove(w)
+        if (w instanceof SelectWake) w.wake(r)
+        else (later ??= []).push(w, r)
+        if (sub.waiters.head !== null) still++
       }
-      sub.waiters.remove(w)
-      if (w instanceof SelectWake) w.wake(r)
-      else (later ??= []).push(w, r)
-      if (sub.waiters.head !== null) still++
+    } finally {
+      this.#waking = false
     }
     this.parked = still
     if (later !== undefined) queueMicrotask(() => wakeAll(later))
+    if (this.#admitAfterWake) {
+      // Reading in the pass made room: admit waiting senders now.
+      this.#admitAfterWake = false
+      this.#admitWaiting()
+    }
   }
 
   /** Moves the log into a ring of `size` slots, each live position to its place there. */
@@ -390,9 +403,17 @@ class Bus<T> {
       head++
     }
     this.head = head
-    // Empty and large: give the memory back (it regrows by doubling if needed).
-    if (head === tail && mask >= LOG_KEEP) this.#resize(LOG_MIN)
-    if (wasFull && this.sendq.length > 0) this.#admitWaiting()
+    if (head === tail) {
+      // Empty and large: give the memory back (it regrows by doubling if needed).
+      if (mask >= LOG_KEEP) this.#resize(LOG_MIN)
+      this.#closeIfDrained()
+    }
+    if (wasFull && this.sendq.length > 0) {
+      // Not inside a wake-up pass: admitting delivers, and a nested pass would
+      // hand a waiter that is being handed a value a second one.
+      if (this.#waking) this.#admitAfterWake = true
+      else this.#admitWaiting()
+    }
     if (lost !== undefined) for (const v of lost) this.drop(v, reason)
   }
 
@@ -418,8 +439,10 @@ class Bus<T> {
         continue
       }
       const own = sub.own!
-      if (own.length < capacity) own.push(entry ?? value)
-      else {
+      if (own.length < capacity) {
+        own.push(entry ?? value)
+        this.ownHeld++
+      } else {
         sub.lagged++
         sub.missed++
         if (entry !== undefined && --entry.left === 0) lost = true
@@ -451,6 +474,7 @@ class Bus<T> {
     const own = sub.own
     if (own !== null) {
       const x = own.shift()
+      if (--this.ownHeld === 0) this.#closeIfDrained()
       if (this.onDrop === undefined) return x as T
       const e = x as Entry<T>
       e.left--
@@ -475,10 +499,10 @@ class Bus<T> {
     }
     if (this.size(sub) > 0) {
       const value = this.#takeOne(sub)
-      if (this.state >= CLOSED && this.size(sub) === 0) sub.done.open()
+      if (this.ended && this.size(sub) === 0) sub.done.open()
       return { done: false, value }
     }
-    if (sub.index < 0 || this.state >= CLOSED) {
+    if (sub.index < 0 || this.ended) {
       sub.done.open()
       // A released receiver sees done, unless the whole broadcast was cancelled with a reason.
       if (this.hasReason && (sub.index >= 0 || this.state === CANCELLED)) throw this.reason
@@ -514,7 +538,7 @@ class Bus<T> {
         this.#move(sub, c, c + n, "cancel")
       }
     }
-    if (this.state >= CLOSED && this.size(sub) === 0) sub.done.open()
+    if (this.ended && this.size(sub) === 0) sub.done.open()
     return out
   }
 
@@ -528,13 +552,13 @@ class Bus<T> {
       s.resolve()
       this.deliver(s.value)
     }
-    if (this.state === CLOSING && this.sendq.length === 0) this.#finishClose()
+    if (this.state === CLOSING && this.sendq.length === 0) this.#sendsEnded()
   }
 
   senderLeft(): void {
     if (this.state >= CLOSED) return
     if (this.tail - this.head < this.capacity && this.sendq.length > 0) this.#admitWaiting()
-    else if (this.state === CLOSING && this.sendq.length === 0) this.#finishClose()
+    else if (this.state === CLOSING && this.sendq.length === 0) this.#sendsEnded()
   }
 
   unsubscribe(sub: Sub<T>): void {
@@ -548,7 +572,11 @@ class Bus<T> {
     sub.index = -1
     const own = sub.own
     const held: (T | Entry<T>)[] = []
-    if (own !== null) while (own.length > 0) held.push(own.shift())
+    if (own !== null) {
+      while (own.length > 0) held.push(own.shift())
+      this.ownHeld -= held.length
+      this.#closeIfDrained()
+    }
     this.#endWaiters(sub)
     sub.done.open()
     if (own === null) {
@@ -582,15 +610,30 @@ class Bus<T> {
       this.state = CLOSING
       this.#txClosed.open()
     }
-    if (this.sendq.length === 0) this.#finishClose()
+    if (this.sendq.length === 0) this.#sendsEnded()
   }
 
-  #finishClose(): void {
-    this.state = CLOSED
+  /**
+   * No value will be sent any more: closed, or closing with no sender
+   * waiting (receivers still drain what they hold), or cancelled.
+   */
+  get ended(): boolean {
+    return this.state >= CLOSED || (this.state === CLOSING && this.sendq.length === 0)
+  }
+
+  // Closing and the last waiting sender is in (or gone): waiting receives end, drained receivers are done.
+  #sendsEnded(): void {
     for (const sub of this.subs) {
       this.#endWaiters(sub)
       if (this.size(sub) === 0) sub.done.open()
     }
+    this.#closeIfDrained()
+  }
+
+  /** Closing, sends ended and every receiver drained: closed (a cancel changes nothing any more). */
+  #closeIfDrained(): void {
+    if (this.state !== CLOSING || this.sendq.length > 0) return
+    if (this.slots !== null ? this.head === this.tail : this.ownHeld === 0) this.state = CLOSED
   }
 
   cancel(reason: unknown): void {
@@ -605,6 +648,7 @@ class Bus<T> {
     const slots = this.slots
     if (slots === null) {
       for (const sub of this.subs) while (sub.own!.length > 0) held.push(sub.own!.shift())
+      this.ownHeld = 0
     } else {
       // Every unread value goes; one nobody read is dropped. Every receiver moves to the end.
       for (let s = this.head; s < this.tail; s++) {
@@ -738,7 +782,7 @@ class Rx<T> implements BroadcastReceiver<T> {
   }
   get closed(): Promise<void> {
     const s = this.#s
-    if (s.index < 0 || (this.#b.state >= CLOSED && this.#b.size(s) === 0)) return Promise.resolve()
+    if (s.index < 0 || (this.#b.ended && this.#b.size(s) === 0)) return Promise.resolve()
     return s.done.promise()
   }
   receive(options?: WaitOptions): Promise<BroadcastResult<T>> {
@@ -869,7 +913,9 @@ class Rx<T> implements BroadcastReceiver<T> {
  *
  * Close semantics: after `close()`, each receiver still gets what its buffer
  * holds, then done (or the reason). Senders waiting at the close stay waiting
- * and are admitted as room appears, as for channels.
+ * and are admitted as room appears, as for channels. The state is `closing`
+ * until every receiver has drained, then `closed`; a cancel while closing
+ * discards what remains (`onDrop(v, "cancel")` for values nobody got).
  *
  * Cancellation: an aborted send delivered nothing; an aborted receive took
  * nothing. `rx.cancel()` unsubscribes; `rx.cancel(reason)` cancels everything.

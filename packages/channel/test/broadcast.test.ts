@@ -386,16 +386,53 @@ describe("broadcast: onDrop", () => {
 })
 
 describe("broadcast: close and cancel", () => {
-  test("after close each receiver still gets its buffered values, then done", async () => {
+  test("after close each receiver still gets its buffered values, then done; closing until every receiver drained", async () => {
     const [tx, a] = broadcast<number>({ capacity: 4 })
     const b = tx.subscribe()
     await tx.send(1)
     tx.close()
-    expect(tx.state).toBe("closed")
+    expect(tx.state).toBe("closing")
     expect(await a.receive()).toEqual({ done: false, value: 1 })
     expect(await a.receive()).toEqual({ done: true, value: undefined })
+    expect(tx.state).toBe("closing") // b still holds 1
     expect(await b.receive()).toEqual({ done: false, value: 1 })
+    expect(tx.state).toBe("closed")
     expect(await b.receive()).toEqual({ done: true, value: undefined })
+  })
+
+  test("a cancel after close discards what remains: onDrop gets it and receivers see the cancel's reason (SPEC §3)", async () => {
+    const dropped: [number, DropReason][] = []
+    const [tx, a] = broadcast<number>({ capacity: 4, onDrop: (v, r) => void dropped.push([v, r]) })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    tx.trySend(2)
+    tx.close()
+    expect(a.tryReceiveMany()).toEqual([1, 2]) // a drained: 1 and 2 were delivered
+    tx.trySend(3) // refused: closed
+    b.cancel("stop") // cancels the broadcast while b's values remain
+    expect(tx.state).toBe("cancelled")
+    expect(dropped).toEqual([]) // a got 1 and 2: nothing is undelivered
+    expect(await rejection(a.receive())).toBe("stop")
+    const [tx2, c] = broadcast<number>({ capacity: 4, onDrop: (v, r) => void dropped.push([v, r]) })
+    const d = tx2.subscribe()
+    tx2.trySend(7)
+    tx2.close()
+    d.cancel("halt")
+    expect(dropped).toEqual([[7, "cancel"]]) // nobody read 7
+    expect(await rejection(c.receive())).toBe("halt")
+  })
+
+  test("once every receiver drained after close, the broadcast is closed and a cancel changes nothing", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 4, overflow: "drop-newest" })
+    tx.trySend(1)
+    tx.close()
+    expect(tx.state).toBe("closing")
+    expect(a.tryReceive()).toEqual({ ok: true, value: 1 })
+    expect(tx.state).toBe("closed")
+    const late = tx.subscribe()
+    late.cancel("too late")
+    expect(tx.state).toBe("closed")
+    expect(await a.receive()).toEqual({ done: true, value: undefined })
   })
 
   test("after close with a reason, receivers see the reason once drained", async () => {
@@ -433,8 +470,9 @@ describe("broadcast: close and cancel", () => {
     expect(await a.receive()).toEqual({ done: false, value: 1 })
     await flush()
     expect(s.status).toBe("fulfilled")
-    expect(tx.state).toBe("closed")
+    expect(tx.state).toBe("closing") // 2 is still buffered
     expect(await a.receive()).toEqual({ done: false, value: 2 })
+    expect(tx.state).toBe("closed")
     expect(await a.receive()).toEqual({ done: true, value: undefined })
   })
 
@@ -716,5 +754,46 @@ describe("broadcast: wake-ups per burst", () => {
     ac.abort(new Error("late"))
     await flush()
     expect(batch).toEqual({ status: "fulfilled", value: [1] })
+  })
+})
+
+describe("broadcast: room made while waking receivers", () => {
+  // A receiver woken by a send reads from the log; that read can make room for
+  // waiting senders. Admitting them inside the wake-up pass once handed the
+  // same waiting receive a second value and lost the first (found in review).
+  test("an unsubscribe that admits two waiting senders hands each waiting receive one value, in order", async () => {
+    const dropped: number[] = []
+    const [tx, a] = broadcast<number>({ capacity: 1, onDrop: (v) => void dropped.push(v) })
+    const b = tx.subscribe()
+    const p1 = track(b.receive())
+    const p2 = track(b.receive())
+    const p3 = track(b.receive())
+    tx.trySend(1)
+    const s2 = track(tx.send(2)) // a is full: waits
+    const s3 = track(tx.send(3))
+    a.cancel() // room: 2 is admitted, then 3
+    await flush()
+    expect([s2.status, s3.status]).toEqual(["fulfilled", "fulfilled"])
+    expect([p1.value, p2.value, p3.value]).toEqual([
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: false, value: 3 },
+    ])
+    expect(dropped).toEqual([])
+  })
+
+  test("a waiting select over a receiver takes one value when senders are admitted during its wake-up; the next stays buffered", async () => {
+    const [tx, a] = broadcast<number>({ capacity: 1 })
+    const b = tx.subscribe()
+    tx.trySend(1)
+    expect(b.tryReceive()).toEqual({ ok: true, value: 1 })
+    const chosen = track(select([recv(b), recv(b)]))
+    const s2 = track(tx.send(2))
+    const s3 = track(tx.send(3))
+    a.cancel()
+    await flush()
+    expect([s2.status, s3.status]).toEqual(["fulfilled", "fulfilled"])
+    expect((chosen.value as { value: unknown }).value).toEqual({ done: false, value: 2 })
+    expect(b.tryReceive()).toEqual({ ok: true, value: 3 })
   })
 })
