@@ -180,6 +180,8 @@ export function select<const C extends readonly (SelectCase | null | undefined)[
   if (!plan.enabled && signal === undefined && (timeout === undefined || timeout === Infinity)) {
     return Promise.reject(new TypeError("select() with no enabled case needs a signal or a timeout"))
   }
+  // Case: `size()` (user code, run by the polling pass) aborted the signal: nothing was taken.
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason)
   // No case is ready: park one waiter per enabled case; the first to complete wins.
   const selection = new Selection()
   const promise = new Promise<SelectResult<C>>((resolve, reject) => {

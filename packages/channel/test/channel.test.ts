@@ -13,6 +13,8 @@ import {
   ChannelFullError,
   dropping,
   rendezvous,
+  select,
+  send,
   sliding,
   unbounded,
   type ChannelOptions,
@@ -1465,5 +1467,42 @@ describe("ownership", () => {
     expect(handedBack).toEqual([20, 21, 22])
     const { sent, received, dropped: d } = tx.stats
     expect(sent).toBe(received + d.overflow + d.cancel)
+  })
+})
+
+describe("user code running inside a call (size, onDrop)", () => {
+  test("an onDrop that reads stats during a multi-value eviction sees every evicted value counted", () => {
+    const seen: string[] = []
+    const [tx, rx] = channel<number>({
+      capacity: 4,
+      overflow: "drop-oldest",
+      size: (v) => v,
+      onDrop: () => void seen.push(JSON.stringify(rx.stats.dropped)),
+    })
+    tx.trySend(1)
+    tx.trySend(1)
+    tx.trySend(2)
+    tx.trySend(3.5) // evicts 1, 1 and 2: all three are counted before the first onDrop
+    expect(seen).toEqual(Array(3).fill(JSON.stringify({ overflow: 3, cancel: 0 })))
+  })
+
+  test("a send whose size() aborts its own signal rejects with the reason and sends nothing", async () => {
+    const ac = new AbortController()
+    const [tx, rx] = channel<string>({ capacity: 1, size: (v) => (v === "b" && ac.abort("stop"), 1) })
+    tx.trySend("a")
+    await expect(tx.send("b", { signal: ac.signal })).rejects.toBe("stop")
+    expect(tx.pendingSends).toBe(0)
+    expect(rx.tryReceive()).toEqual({ ok: true, value: "a" })
+    expect(rx.tryReceive()).toEqual({ ok: false, reason: "empty" })
+  })
+
+  test("a select whose send case's size() aborts its signal rejects with the reason and parks nothing", async () => {
+    const ac = new AbortController()
+    const [tx, rx] = channel<string>({ capacity: 1, size: (v) => (v === "b" && ac.abort("stop"), 1) })
+    tx.trySend("a")
+    await expect(select([send(tx, "b")], { signal: ac.signal })).rejects.toBe("stop")
+    expect(tx.pendingSends).toBe(0)
+    expect(rx.tryReceive()).toEqual({ ok: true, value: "a" })
+    expect(rx.tryReceive()).toEqual({ ok: false, reason: "empty" })
   })
 })

@@ -127,3 +127,25 @@ describe("parkSend", () => {
     expect(log).toEqual([["refused", "ChannelClosedError", 1]])
   })
 })
+
+describe("hooks calling back in during a cancel", () => {
+  test("a refused parkSend that receives from the cancelled channel finds it closed, and every other waiting sender is refused", async () => {
+    const [tx, rx] = rendezvous<string>()
+    const other = rx.clone()
+    const seen: unknown[] = []
+    ;(tx as unknown as Record<symbol, ParkSend<string>>)[PARK_SEND]!.call(
+      tx,
+      "a",
+      () => seen.push("a accepted"),
+      () => seen.push(other.tryReceive()), // calls back in while the cancel is under way
+    )
+    const b = tx.send("b").then(
+      () => "b accepted",
+      (e: unknown) => `b refused: ${(e as Error).name}`,
+    )
+    rx.cancel("stop")
+    expect(seen).toEqual([{ ok: false, reason: "closed", error: "stop" }])
+    expect(await b).toBe("b refused: ChannelClosedError")
+    expect(rx.stats.sent).toBe(0)
+  })
+})

@@ -212,14 +212,10 @@ export class Chan<T> {
     while (this.buf.length > 0 && this.load + w > this.capacity) (more ??= []).push(this.#shift())
     this.#push(value, w)
     this.sent++
-    this.droppedOverflow++
+    // Counted before any onDrop runs: a hook reading stats sees them all.
+    this.droppedOverflow += 1 + (more === undefined ? 0 : more.length)
     this.drop(first, "overflow")
-    if (more !== undefined) {
-      for (const v of more) {
-        this.droppedOverflow++
-        this.drop(v, "overflow")
-      }
-    }
+    if (more !== undefined) for (const v of more) this.drop(v, "overflow")
   }
 
   /** Parks a sender. Precondition: `offer` returned FULL under SUSPEND. */
@@ -360,17 +356,22 @@ export class Chan<T> {
       if (this.weights !== undefined) this.weights = new Chunked<number>()
       this.load = 0
     }
+    // Unlink every waiter before the first call-out: a hook's refuse / end
+    // callback may call back in, and must find the queues empty (a sender
+    // still linked would be taken from a cancelled channel).
+    const senders: Sending<T>[] = []
     let s: Sending<T> | null
-    while ((s = this.sendq.shift()) !== null) s.refuse(this)
+    while ((s = this.sendq.shift()) !== null) senders.push(s)
+    const receivers: Receiving<T>[] = []
     let r: Receiving<T> | null
-    while ((r = this.recvq.shift()) !== null) r.end(this)
+    while ((r = this.recvq.shift()) !== null) receivers.push(r)
+    this.droppedCancel += discarded.length
+    for (const x of senders) x.refuse(this)
+    for (const x of receivers) x.end(this)
     if (wasOpen) this.#txClosed.open()
     this.#rxClosed.open()
     // The state is final now: onDrop may call back in safely.
-    while (discarded.length > 0) {
-      this.droppedCancel++
-      this.drop(discarded.shift(), "cancel")
-    }
+    while (discarded.length > 0) this.drop(discarded.shift(), "cancel")
   }
 
   /** The error a refused send rejects with. */

@@ -401,6 +401,8 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
     if (code === OK) return RESOLVED
     if (code === SHUT) return Promise.reject(c.closedError(value))
     if (c.overflow === REJECT) return Promise.reject(new ChannelFullError(value))
+    // Case: `size()` (user code, run above) aborted the signal: nothing was sent.
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
     // Full under suspend: wait in line for room (or a receiver, at capacity 0).
     const w = new SendWaiter(c, value, weight)
     c.parkSender(w)
@@ -434,6 +436,8 @@ export class SenderHandle<T> extends Handle<T> implements Sender<T> {
         const code = c.offer(value, weight)
         if (code === OK) continue
         if (code === SHUT || c.overflow === REJECT) return list.slice(i)
+        // Case: `size()` (user code) aborted the signal just now: this value was not sent.
+        if ((signal !== undefined && signal.aborted) || w?.fired) return list.slice(i)
         if (w === undefined) {
           const timeout = options?.timeout
           const rest = timeout === undefined ? undefined : Math.max(0, timeout - (Date.now() - started))
