@@ -19,8 +19,13 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 const bin = (name: string): string => join(root, "node_modules", ".bin", name)
 const PACKAGES = ["channel", "streams", "rxjs", "effect"] as const
 
-/** The core's size budget, minified and gzipped, for everything `index.ts` exports. */
-const CORE_BUDGET_BYTES = 10 * 1024
+/**
+ * The core's size budget, minified and gzipped, for everything `index.ts`
+ * exports. 10 KB until the broadcast became a shared log with per-receiver
+ * buffers kept for drop-newest, and pacing learned to keep settlement order
+ * (8.7 KB → 10.2 KB); 11 KB now.
+ */
+const CORE_BUDGET_BYTES = 11 * 1024
 
 let work: string
 const tarballs = new Map<string, string>()

@@ -19,6 +19,8 @@ import {
   unbounded,
   type ChannelOptions,
   type DropReason,
+  type Receiver,
+  type Sender,
 } from "../src/index.js"
 import { flush, track, rejection } from "./helpers.js"
 
@@ -1504,5 +1506,56 @@ describe("user code running inside a call (size, onDrop)", () => {
     expect(tx.pendingSends).toBe(0)
     expect(rx.tryReceive()).toEqual({ ok: true, value: "a" })
     expect(rx.tryReceive()).toEqual({ ok: false, reason: "empty" })
+  })
+})
+
+describe("pacing keeps settlement order", () => {
+  // Two lock-step rounds make the channel pace its hand-offs (settle one microtask later).
+  async function paced(): Promise<[Sender<string>, Receiver<string>]> {
+    const [tx, rx] = bounded<string>(4)
+    for (let i = 0; i < 2; i++) {
+      const p = rx.receive()
+      tx.trySend(`warm ${i}`)
+      await p
+    }
+    return [tx, rx]
+  }
+
+  test("concurrent receives settle in the order they were handed their values, delayed or not", async () => {
+    const [tx, rx] = await paced()
+    const log: string[] = []
+    const p1 = rx.receive().then((r) => void log.push(`p1 ${r.value}`))
+    const p2 = rx.receive().then((r) => void log.push(`p2 ${r.value}`))
+    tx.trySend("a") // handed to p1, settles a microtask later
+    const p3 = rx.receive().then((r) => void log.push(`p3 ${r.value}`)) // parks right after a delayed wake: pacing resets
+    tx.trySend("b") // handed to p2 (an immediate wake, but behind p1)
+    tx.trySend("c")
+    const p4 = rx.receive().then((r) => void log.push(`p4 ${r.done ? "done" : r.value}`))
+    tx.trySend("d") // p4 parked after p3: d is p4's
+    await Promise.all([p1, p2, p3, p4])
+    expect(log).toEqual(["p1 a", "p2 b", "p3 c", "p4 d"])
+  })
+
+  test("the end and rx.closed settle after the last value, even when its hand-off was delayed", async () => {
+    const [tx, rx] = await paced()
+    const log: unknown[] = []
+    const p1 = rx.receive().then((r) => void log.push(r))
+    const p2 = rx.receive().then((r) => void log.push(r))
+    const closed = rx.closed.then(() => void log.push("rx.closed"))
+    tx.trySend("last")
+    tx.close()
+    await Promise.all([p1, p2, closed])
+    expect(log).toEqual([{ done: false, value: "last" }, { done: true, value: undefined }, "rx.closed"])
+  })
+
+  test("a receive that finds a value while an earlier delayed hand-off is pending settles after it", async () => {
+    const [tx, rx] = await paced()
+    const log: string[] = []
+    const p1 = rx.receive().then((r) => void log.push(`p1 ${r.value}`))
+    tx.trySend("a") // delayed hand-off to p1
+    tx.trySend("b") // buffered
+    const p2 = rx.receive().then((r) => void log.push(`p2 ${r.value}`)) // takes b at once
+    await Promise.all([p1, p2])
+    expect(log).toEqual(["p1 a", "p2 b"])
   })
 })

@@ -26,6 +26,7 @@
  */
 
 import { ChannelClosedError } from "../errors.js"
+import { defer } from "./later.js"
 import { Latch } from "./latch.js"
 import { Chunked, Ring, type Queue } from "./queue.js"
 import { WaitList, type Link } from "./wait-list.js"
@@ -99,6 +100,7 @@ export class Chan<T> {
   pace = 0 // receives that parked right after an immediate wake, in a row (see handles.ts, "Pacing")
   paceNeeded = 2 // `pace` at which hand-offs wake later; doubles each time that did not help
   lastWake = 0 // how the last receive was completed: 0 otherwise, WOKE_NOW or WOKE_LATER
+  deferred = 0 // receive settlements deferred by pacing, not yet run (see later.ts)
 
   sent = 0 // values accepted
   received = 0 // values delivered
@@ -338,7 +340,20 @@ export class Chan<T> {
     this.state = CLOSED
     let r: Receiving<T> | null
     while ((r = this.recvq.shift()) !== null) r.end(this)
-    this.#rxClosed.open()
+    this.#openRxClosed()
+  }
+
+  // `rx.closed` settles after the receives settled before it, deferred or not.
+  #openRxClosed(): void {
+    if (this.deferred === 0) return this.#rxClosed.open()
+    this.deferred++
+    defer({
+      deferredNext: null,
+      fire: () => {
+        this.deferred--
+        this.#rxClosed.open()
+      },
+    })
   }
 
   /** Immediate cancel: buffered values are dropped, waiting senders refused. */
@@ -369,7 +384,7 @@ export class Chan<T> {
     for (const x of senders) x.refuse(this)
     for (const x of receivers) x.end(this)
     if (wasOpen) this.#txClosed.open()
-    this.#rxClosed.open()
+    this.#openRxClosed()
     // The state is final now: onDrop may call back in safely.
     while (discarded.length > 0) this.drop(discarded.shift(), "cancel")
   }

@@ -22,6 +22,7 @@ import {
   type Sending,
 } from "./core.js"
 import { ChannelFullError } from "../errors.js"
+import { defer, type Deferred } from "./later.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./wait.js"
 import type { Link, WaitList } from "./wait-list.js"
 import type {
@@ -100,58 +101,83 @@ class SendWaiter<T> extends Pending<void> implements Sending<T> {
 const WOKE_NOW = 1
 const WOKE_LATER = 2
 
-/** A parked `receive`. */
-class RecvWaiter<T> extends Pending<ReceiveResult<T>> implements Receiving<T> {
-  held: T | undefined = undefined // the value handed over, while its wake is delayed
+/** What a deferred receive settles with: a value (`held`), or the end. */
+const ENDED = 1
 
-  constructor(readonly chan: Chan<T>) {
+/**
+ * A parked `receive` (`many` false) or `receiveMany` (`many` true, resolving
+ * with the first value; the caller tops the batch up on wake).
+ */
+class RecvWaiter<T> extends Pending<ReceiveResult<T> | T[]> implements Receiving<T>, Deferred {
+  held: T | undefined = undefined // the value handed over, while its settlement is deferred
+  ended = 0 // ENDED: the deferred settlement is the end
+  deferredNext: Deferred | null = null
+
+  constructor(
+    readonly chan: Chan<T>,
+    readonly many: boolean,
+  ) {
     super()
   }
   deliver(value: T): void {
     this.disarm()
     const c = this.chan
-    if (c.pace >= c.paceNeeded) {
+    if (!this.many && c.pace >= c.paceNeeded) {
       c.lastWake = WOKE_LATER
-      this.held = value
-      wakeLater(this)
+      this.#defer(value)
     } else {
-      c.lastWake = WOKE_NOW
-      this.resolve({ done: false, value })
+      if (!this.many) c.lastWake = WOKE_NOW
+      // Case: an earlier settlement on this channel is deferred: settle behind it.
+      if (c.deferred > 0) this.#defer(value)
+      else this.resolve(this.many ? [value] : { done: false, value })
     }
   }
   end(chan: Chan<T>): void {
     this.disarm()
-    if (chan.hasReason) this.reject(chan.reason)
-    else this.resolve(DONE)
+    if (chan.deferred > 0) {
+      this.ended = ENDED
+      chan.deferred++
+      defer(this)
+    } else this.#settleEnd()
+  }
+  #defer(value: T): void {
+    this.held = value
+    this.chan.deferred++
+    defer(this)
+  }
+  #settleEnd(): void {
+    const c = this.chan
+    if (c.hasReason) this.reject(c.reason)
+    else this.resolve(this.many ? [] : DONE)
+  }
+  fire(): void {
+    this.chan.deferred--
+    if (this.ended === ENDED) return this.#settleEnd()
+    const value = this.held as T
+    this.held = undefined
+    this.resolve(this.many ? [value] : { done: false, value })
   }
 }
 
-// Delayed wakes, chained through the waiters' own (now unused) `next` links.
-let laterHead: RecvWaiter<unknown> | null = null
-let laterTail: RecvWaiter<unknown> | null = null
-
-function wakeLater<T>(w: RecvWaiter<T>): void {
-  const u = w as RecvWaiter<unknown>
-  if (laterTail === null) {
-    laterHead = laterTail = u
-    queueMicrotask(wakeAllLater)
-  } else {
-    laterTail.next = u
-    laterTail = u
-  }
-}
-
-function wakeAllLater(): void {
-  let w = laterHead
-  laterHead = laterTail = null
-  while (w !== null) {
-    const next = w.next as RecvWaiter<unknown> | null
-    w.next = null
-    const value = w.held
-    w.held = undefined
-    w.resolve({ done: false, value })
-    w = next
-  }
+/**
+ * Settles a receive that completed at once behind this channel's deferred
+ * settlements, so concurrent receives still settle in the order they took
+ * their values. An empty result (`DONE` or `[]`) is the end: it rejects with
+ * the reason when the channel has one.
+ */
+function behind<T, R extends ReceiveResult<T> | T[]>(c: Chan<T>, result: R): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    c.deferred++
+    defer({
+      deferredNext: null,
+      fire() {
+        c.deferred--
+        const end = result === DONE || (Array.isArray(result) && result.length === 0)
+        if (end && c.hasReason) reject(c.reason)
+        else resolve(result)
+      },
+    })
+  })
 }
 
 /** Updates the channel's pacing as a receive is about to park. */
@@ -163,19 +189,6 @@ function pace(c: Chan<unknown>): void {
     if (c.paceNeeded < 256) c.paceNeeded *= 2
   }
   c.lastWake = 0
-}
-
-/** A parked `receiveMany`: resolves with the first value; the caller tops the batch up on wake. */
-class RecvManyWaiter<T> extends Pending<T[]> implements Receiving<T> {
-  deliver(value: T): void {
-    this.disarm()
-    this.resolve([value])
-  }
-  end(chan: Chan<T>): void {
-    this.disarm()
-    if (chan.hasReason) this.reject(chan.reason)
-    else this.resolve([])
-  }
 }
 
 /**
@@ -520,13 +533,17 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
       // Case: a delayed wake let this value land first: keep delaying at this pace.
       if (c.lastWake === WOKE_LATER) c.paceNeeded = 2
       c.lastWake = 0
+      if (c.deferred > 0) return behind(c, { done: false, value })
       return Promise.resolve({ done: false, value })
     }
-    if (c.done) return c.hasReason ? Promise.reject(c.reason) : DONE_PROMISE
+    if (c.done) {
+      if (c.deferred > 0) return behind(c, DONE)
+      return c.hasReason ? Promise.reject(c.reason) : DONE_PROMISE
+    }
     pace(c as Chan<unknown>)
-    const w = new RecvWaiter<T>(c)
+    const w = new RecvWaiter<T>(c, false)
     c.parkReceiver(w)
-    return w.wait(options)
+    return w.wait(options) as Promise<ReceiveResult<T>>
   }
 
   tryReceive(): TryReceiveResult<T> {
@@ -552,12 +569,13 @@ export class ReceiverHandle<T> extends Handle<T> implements Receiver<T> {
     const c = this.chan
     const batch: T[] = []
     takeInto(c, batch, max)
+    if (c.deferred > 0 && (batch.length > 0 || c.done)) return behind(c, batch)
     if (batch.length > 0) return Promise.resolve(batch)
     if (c.done) return c.hasReason ? Promise.reject(c.reason) : Promise.resolve([])
-    const w = new RecvManyWaiter<T>()
+    const w = new RecvWaiter<T>(c, true)
     c.parkReceiver(w)
     // On wake, top the batch up with what arrived meanwhile: one wake-up per burst.
-    return w.wait(options).then((first) => (first.length === 0 ? first : takeInto(c, first, max)))
+    return (w.wait(options) as Promise<T[]>).then((first) => (first.length === 0 ? first : takeInto(c, first, max)))
   }
 
   tryReceiveMany(max: number = Infinity): T[] {
