@@ -17,6 +17,7 @@ import { ChannelClosedError, ChannelFullError } from "./errors.js"
 import { DROP_NEWEST, DROP_OLDEST, OVERFLOW_NAMES, REJECT, report } from "./internal/core.js"
 import { checkMax, DISPOSE } from "./internal/handles.js"
 import { Latch } from "./internal/latch.js"
+import { defer } from "./internal/later.js"
 import { Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
@@ -126,9 +127,32 @@ class Sub<T> {
   index = -1 // position in bus.subs; -1 once unsubscribed
   readonly waiters = new WaitList<Wake<BroadcastResult<T>>>()
   readonly done = new Latch() // opens when this receiver will get no more values
+  deferred = 0 // settlements of this receiver's receives deferred a microtask, not yet run
+  #endAfter = false // open `done` once the deferred settlements have run
 
   constructor(own: Queue<T | Entry<T>> | null) {
     this.own = own
+  }
+
+  /** Opens `done`, after this receiver's deferred settlements (those queued later too). */
+  end(): void {
+    if (this.deferred === 0) this.done.open()
+    else this.#endAfter = true
+  }
+
+  /** Runs `settle` a microtask later, behind this receiver's deferred settlements. */
+  later(settle: () => void): void {
+    this.deferred++
+    defer({
+      deferredNext: null,
+      fire: () => {
+        settle()
+        if (--this.deferred === 0 && this.#endAfter) {
+          this.#endAfter = false
+          this.done.open()
+        }
+      },
+    })
   }
 }
 
@@ -326,7 +350,6 @@ class Bus<T> {
   #wakeReaders(): void {
     const subs = this.subs
     let still = 0
-    let later: (Wake<BroadcastResult<T>> | BroadcastResult<T>)[] | undefined
     this.#waking = true
     try {
       for (let k = 0; k < subs.length; k++) {
@@ -340,14 +363,13 @@ class Bus<T> {
         }
         sub.waiters.remove(w)
         if (w instanceof SelectWake) w.wake(r)
-        else (later ??= []).push(w, r)
+        else sub.later(() => w.wake(r))
         if (sub.waiters.head !== null) still++
       }
     } finally {
       this.#waking = false
     }
     this.parked = still
-    if (later !== undefined) queueMicrotask(() => wakeAll(later))
     if (this.#admitAfterWake) {
       // Reading in the pass made room: admit waiting senders now.
       this.#admitAfterWake = false
@@ -499,11 +521,11 @@ class Bus<T> {
     }
     if (this.size(sub) > 0) {
       const value = this.#takeOne(sub)
-      if (this.ended && this.size(sub) === 0) sub.done.open()
+      if (this.ended && this.size(sub) === 0) sub.end()
       return { done: false, value }
     }
     if (sub.index < 0 || this.ended) {
-      sub.done.open()
+      sub.end()
       // A released receiver sees done, unless the whole broadcast was cancelled with a reason.
       if (this.hasReason && (sub.index >= 0 || this.state === CANCELLED)) throw this.reason
       return DONE
@@ -538,7 +560,7 @@ class Bus<T> {
         this.#move(sub, c, c + n, "cancel")
       }
     }
-    if (this.ended && this.size(sub) === 0) sub.done.open()
+    if (this.ended && this.size(sub) === 0) sub.end()
     return out
   }
 
@@ -578,7 +600,7 @@ class Bus<T> {
       this.#closeIfDrained()
     }
     this.#endWaiters(sub)
-    sub.done.open()
+    sub.end()
     if (own === null) {
       // Gives up this receiver's unread values: one nobody read and nobody will read is dropped.
       const from = Math.max(sub.cursor, this.head)
@@ -588,15 +610,23 @@ class Bus<T> {
     for (const x of held) this.#release(x, "cancel")
   }
 
+  // The end reaches the waiting receives (behind any deferred settlement of this receiver; a select case at once).
   #endWaiters(sub: Sub<T>): void {
     let w: Wake<BroadcastResult<T>> | null
     while ((w = sub.waiters.shift()) !== null) {
+      let ok = true
+      let r: unknown
       try {
-        const r = this.poll(sub)
-        w.wake(r === NOT_READY ? DONE : r)
+        const x = this.poll(sub)
+        r = x === NOT_READY ? DONE : x
       } catch (error) {
-        w.fail(error)
+        ok = false
+        r = error
       }
+      const waiter = w
+      const settle = (): void => (ok ? waiter.wake(r as BroadcastResult<T>) : waiter.fail(r))
+      if (sub.deferred > 0 && !(waiter instanceof SelectWake)) sub.later(settle)
+      else settle()
     }
   }
 
@@ -625,7 +655,7 @@ class Bus<T> {
   #sendsEnded(): void {
     for (const sub of this.subs) {
       this.#endWaiters(sub)
-      if (this.size(sub) === 0) sub.done.open()
+      if (this.size(sub) === 0) sub.end()
     }
     this.#closeIfDrained()
   }
@@ -668,7 +698,7 @@ class Bus<T> {
     }
     for (const sub of this.subs) {
       this.#endWaiters(sub)
-      sub.done.open()
+      sub.end()
     }
     if (wasOpen) this.#txClosed.open()
     if (slots === null) for (const x of held) this.#release(x, "cancel")
@@ -676,9 +706,14 @@ class Bus<T> {
   }
 }
 
-/** Settles plain receives handed a value: pairs of waiter and result. */
-function wakeAll<R>(later: (Wake<R> | R)[]): void {
-  for (let i = 0; i < later.length; i += 2) (later[i] as Wake<R>).wake(later[i + 1] as R)
+/**
+ * The promise of a receive that completed now (its value is taken): settled
+ * behind the receiver's deferred settlements, if any, so receives settle in
+ * the order they took their values.
+ */
+function settled<R>(sub: Sub<unknown>, ok: boolean, x: unknown): Promise<R> {
+  if (sub.deferred === 0) return ok ? Promise.resolve(x as R) : Promise.reject(x)
+  return new Promise<R>((resolve, reject) => sub.later(() => (ok ? resolve(x as R) : reject(x))))
 }
 
 /** `n` undefined slots in a packed array (what `slice` of it hands out stays packed). */
@@ -782,7 +817,10 @@ class Rx<T> implements BroadcastReceiver<T> {
   }
   get closed(): Promise<void> {
     const s = this.#s
-    if (s.index < 0 || (this.#b.ended && this.#b.size(s) === 0)) return Promise.resolve()
+    if (s.index < 0 || (this.#b.ended && this.#b.size(s) === 0)) {
+      if (s.deferred === 0) return Promise.resolve()
+      s.end() // behind the receives this receiver still has to settle
+    }
     return s.done.promise()
   }
   receive(options?: WaitOptions): Promise<BroadcastResult<T>> {
@@ -792,12 +830,13 @@ class Rx<T> implements BroadcastReceiver<T> {
       return Promise.reject(error)
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason)
+    let r: BroadcastResult<T> | typeof NOT_READY
     try {
-      const r = this.#b.poll(this.#s)
-      if (r !== NOT_READY) return Promise.resolve(r)
+      r = this.#b.poll(this.#s)
     } catch (error) {
-      return Promise.reject(error)
+      return settled(this.#s, false, error)
     }
+    if (r !== NOT_READY) return settled(this.#s, true, r)
     this.#b.parked++
     return park(this.#s.waiters, this, options)
   }
@@ -815,17 +854,17 @@ class Rx<T> implements BroadcastReceiver<T> {
     const b = this.#b
     const s = this.#s
     const batch = b.takeMany(s, [], max)
-    if (batch.length > 0) return Promise.resolve(batch)
+    if (batch.length > 0) return settled(s, true, batch)
     let r: BroadcastResult<T> | typeof NOT_READY
     try {
       r = b.poll(s)
     } catch (error) {
-      return Promise.reject(error)
+      return settled(s, false, error)
     }
     if (r !== NOT_READY) {
       // Done (a value or a lag report cannot follow an empty batch, which took both).
-      if (r.done) return Promise.resolve([])
-      return "lagged" in r ? this.receiveMany(max, options) : Promise.resolve([r.value])
+      if (r.done) return settled(s, true, [])
+      return "lagged" in r ? this.receiveMany(max, options) : settled(s, true, [r.value])
     }
     const w = new BatchWake(b, s, this, max)
     b.parked++
@@ -867,13 +906,13 @@ class Rx<T> implements BroadcastReceiver<T> {
         try {
           r = b.poll(s)
         } catch (error) {
-          return Promise.reject(error)
+          return settled(s, false, error)
         }
         if (r === NOT_READY) {
           b.parked++
           return park(s.waiters, this, undefined).then(skipLag)
         }
-        if (!("lagged" in r)) return Promise.resolve(r)
+        if (!("lagged" in r)) return settled(s, true, r)
       }
     }
     const skipLag = (r: BroadcastResult<T>): Promise<IteratorResult<T, undefined>> | IteratorResult<T, undefined> =>

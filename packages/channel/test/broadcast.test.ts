@@ -797,3 +797,38 @@ describe("broadcast: room made while waking receivers", () => {
     expect(b.tryReceive()).toEqual({ ok: true, value: 3 })
   })
 })
+
+describe("broadcast: settlement order", () => {
+  test("a receive that completes at once settles behind an earlier receive's deferred hand-off", async () => {
+    const [tx, rx] = broadcast<string>({ capacity: 4 })
+    const log: string[] = []
+    const p1 = rx.receive().then((r) => void log.push(`p1 ${r.value}`))
+    await flush()
+    tx.trySend("a") // handed to p1, settles a microtask later
+    tx.trySend("b")
+    const p2 = rx.receive().then((r) => void log.push(`p2 ${r.value}`)) // takes b at once
+    const p3 = rx.receiveMany(4).then((xs) => void log.push(`p3 ${xs.join()}`)) // nothing left: waits
+    tx.trySend("c")
+    await Promise.all([p1, p2, p3])
+    expect(log).toEqual(["p1 a", "p2 b", "p3 c"])
+  })
+
+  test("the end and rx.closed settle after the last value", async () => {
+    const [tx, rx] = broadcast<string>({ capacity: 4 })
+    const log: unknown[] = []
+    const p1 = rx.receive().then((r) => void log.push(r))
+    const p2 = rx.receive().then((r) => void log.push(r))
+    const closed = rx.closed.then(() => void log.push("rx.closed"))
+    await flush()
+    tx.trySend("last") // handed to p1, deferred
+    tx.close() // p2 gets the end
+    const p3 = rx.receive().then((r) => void log.push(r)) // done at once
+    await Promise.all([p1, p2, p3, closed])
+    expect(log).toEqual([
+      { done: false, value: "last" },
+      { done: true, value: undefined },
+      { done: true, value: undefined },
+      "rx.closed",
+    ])
+  })
+})
