@@ -1559,3 +1559,35 @@ describe("pacing keeps settlement order", () => {
     expect(log).toEqual(["p1 a", "p2 b"])
   })
 })
+
+describe("weighted channels with fractional weights", () => {
+  test("the load does not drift: what fits exactly is admitted, and size reads the exact sum", () => {
+    const dropped: number[] = []
+    const [tx, rx] = channel<number>({ capacity: 1, overflow: "drop-newest", size: (v) => v, onDrop: (v) => void dropped.push(v) })
+    tx.trySend(0.2)
+    tx.trySend(0.4)
+    tx.trySend(0.3)
+    expect(rx.tryReceive()).toEqual({ ok: true, value: 0.2 })
+    expect(rx.size).toBe(0.7) // 0.4 + 0.3, not 0.7000000000000002
+    expect(tx.trySend(0.3)).toEqual({ ok: true })
+    expect(dropped).toEqual([]) // 0.4 + 0.3 + 0.3 fits a capacity of 1
+    expect(rx.tryReceiveMany()).toEqual([0.4, 0.3, 0.3])
+    expect(rx.size).toBe(0)
+  })
+
+  test("a long run of fractional adds and removes keeps the load at the exact sum of what is buffered", () => {
+    const [tx, rx] = channel<number>({ capacity: 10, size: (v) => v })
+    const held: number[] = [] // numerators: value i is held[i] / 997
+    let x = 1
+    for (let i = 0; i < 10_000; i++) {
+      x = (x * 7919) % 1000
+      if (held.length < 20 && tx.trySend(x / 997).ok) held.push(x)
+      if (i % 3 === 0 && held.length > 0) {
+        expect(rx.tryReceive()).toEqual({ ok: true, value: held.shift()! / 997 })
+      }
+    }
+    // The exact sum, rounded once: integer numerators over one denominator.
+    const exact = held.reduce((a, b) => a + b, 0) / 997
+    expect(Math.abs(rx.size - exact)).toBeLessThanOrEqual(Number.EPSILON * 16)
+  })
+})

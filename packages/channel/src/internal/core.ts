@@ -143,19 +143,36 @@ export class Chan<T> {
 
   #push(value: T, w: number): void {
     this.buf.push(value)
-    if (this.weights !== undefined) this.weights.push(w)
-    this.load += w
+    if (this.weights === undefined) this.load += w
+    else {
+      this.weights.push(w)
+      this.#addWeight(w)
+    }
   }
 
   #shift(): T {
     const weights = this.weights
     if (weights === undefined) this.load -= 1
     else {
-      this.load -= weights.shift()
-      // Case: fractional weights leave rounding behind (0.7 + 0.1 - 0.7 - 0.1 is not 0): an empty buffer weighs 0.
-      if (weights.length === 0) this.load = 0
+      this.#addWeight(-weights.shift())
+      // Case: an empty buffer weighs exactly 0, whatever rounding is left.
+      if (weights.length === 0) this.load = this.#sum = this.#comp = 0
     }
     return this.buf.shift()
+  }
+
+  // Weighted channels: a compensated (Neumaier) running sum, so fractional
+  // weights do not drift (0.2 + 0.4 + 0.3 - 0.2 is 0.7, not 0.7000000000000002,
+  // and a 0.3 then fits a capacity of 1).
+  #sum = 0
+  #comp = 0
+
+  #addWeight(x: number): void {
+    const s = this.#sum
+    const t = s + x
+    this.#comp += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s
+    this.#sum = t
+    this.load = t + this.#comp
   }
 
   // ---------------------------------------------------------------- sending
@@ -369,7 +386,7 @@ export class Chan<T> {
     if (discarded.length > 0) {
       this.buf = this.#newBuffer()
       if (this.weights !== undefined) this.weights = new Chunked<number>()
-      this.load = 0
+      this.load = this.#sum = this.#comp = 0
     }
     // Unlink every waiter before the first call-out: a hook's refuse / end
     // callback may call back in, and must find the queues empty (a sender
