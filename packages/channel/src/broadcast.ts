@@ -14,10 +14,10 @@
 
 import type { DropReason, Overflow, ReceiveResult, TrySendResult } from "./channel.js"
 import { ChannelClosedError, ChannelFullError } from "./errors.js"
-import { DROP_NEWEST, DROP_OLDEST, OVERFLOW_NAMES, REJECT, report } from "./internal/core.js"
+import { DROP_NEWEST, DROP_OLDEST, dropTo, keepFirstReason, OVERFLOW_NAMES, REJECT } from "./internal/core.js"
 import { checkMax, DISPOSE } from "./internal/handles.js"
 import { Latch } from "./internal/latch.js"
-import { defer } from "./internal/later.js"
+import { later } from "./internal/later.js"
 import { Ring, type Queue } from "./internal/queue.js"
 import { SELECT, type Port } from "./internal/select-core.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./internal/wait.js"
@@ -142,16 +142,12 @@ class Sub<T> {
 
   /** Runs `settle` a microtask later, behind this receiver's deferred settlements. */
   later(settle: () => void): void {
-    this.deferred++
-    defer({
-      deferredNext: null,
-      fire: () => {
-        settle()
-        if (--this.deferred === 0 && this.#endAfter) {
-          this.#endAfter = false
-          this.done.open()
-        }
-      },
+    later(this, () => {
+      settle()
+      if (this.deferred === 0 && this.#endAfter) {
+        this.#endAfter = false
+        this.done.open()
+      }
     })
   }
 }
@@ -396,20 +392,25 @@ class Bus<T> {
     this.mask = mask
   }
 
-  /**
-   * Moves `sub`'s next read from `from` (>= head) to `to`. When that leaves
-   * nobody at the head, the oldest slots are freed (`reason` says why a value
-   * nobody read goes) and waiting senders admitted if that made room.
-   */
-  #move(sub: Sub<T>, from: number, to: number, reason: DropReason): void {
-    const at = this.at
-    const mask = this.mask
+  /** Moves `sub`'s next read from `from` (>= head) to `to`. */
+  #move(sub: Sub<T>, from: number, to: number): void {
     sub.cursor = to
-    at[to & mask]!++
-    if (--at[from & mask]! === 0 && from === this.head) this.#advance(reason)
+    this.at[to & this.mask]!++
+    this.#leave(from)
   }
 
-  #advance(reason: DropReason): void {
+  /**
+   * A receiver's next read leaves position `from` (>= head). When that leaves
+   * nobody at the head, the oldest slots are freed and waiting senders
+   * admitted if that made room. A reader moving on has read what it passes,
+   * so only an unsubscribe can free a value nobody read: it goes to
+   * `onDrop(v, "cancel")`.
+   */
+  #leave(from: number): void {
+    if (--this.at[from & this.mask]! === 0 && from === this.head) this.#advance()
+  }
+
+  #advance(): void {
     const slots = this.slots!
     const at = this.at
     const taken = this.taken
@@ -436,7 +437,7 @@ class Bus<T> {
       if (this.#waking) this.#admitAfterWake = true
       else this.#admitWaiting()
     }
-    if (lost !== undefined) for (const v of lost) this.drop(v, reason)
+    if (lost !== undefined) for (const v of lost) this.drop(v, "cancel")
   }
 
   // Drop-newest: each receiver's own buffer, as a waiting receive, a push, or a miss.
@@ -482,13 +483,7 @@ class Bus<T> {
   }
 
   drop(value: T, reason: DropReason): void {
-    const onDrop = this.onDrop
-    if (onDrop === undefined) return
-    try {
-      onDrop(value, reason)
-    } catch (error) {
-      report(error)
-    }
+    dropTo(this.onDrop, value, reason)
   }
 
   /** Takes the next value of `sub`. Precondition: `size(sub) > 0`, no lag pending. */
@@ -507,7 +502,7 @@ class Bus<T> {
     const i = c & this.mask
     const value = this.slots![i] as T
     if (this.taken !== null) this.taken[i] = 1
-    this.#move(sub, c, c + 1, "cancel")
+    this.#move(sub, c, c + 1)
     return value
   }
 
@@ -557,7 +552,7 @@ class Bus<T> {
         else for (let s = c; s < c + n; s++) out.push(slots[s & mask] as T)
         const taken = this.taken
         if (taken !== null) for (let s = c; s < c + n; s++) taken[s & mask] = 1
-        this.#move(sub, c, c + n, "cancel")
+        this.#move(sub, c, c + n)
       }
     }
     if (this.ended && this.size(sub) === 0) sub.end()
@@ -605,7 +600,7 @@ class Bus<T> {
       // Gives up this receiver's unread values: one nobody read and nobody will read is dropped.
       const from = Math.max(sub.cursor, this.head)
       sub.cursor = this.tail
-      if (--this.at[from & this.mask]! === 0 && from === this.head) this.#advance("cancel")
+      this.#leave(from)
     }
     for (const x of held) this.#release(x, "cancel")
   }
@@ -632,10 +627,7 @@ class Bus<T> {
 
   close(reason: unknown): void {
     if (this.state >= CLOSED) return
-    if (reason !== undefined && !this.hasReason) {
-      this.reason = reason
-      this.hasReason = true
-    }
+    keepFirstReason(this, reason)
     if (this.state === OPEN) {
       this.state = CLOSING
       this.#txClosed.open()
@@ -668,10 +660,7 @@ class Bus<T> {
 
   cancel(reason: unknown): void {
     if (this.state >= CLOSED) return
-    if (reason !== undefined && !this.hasReason) {
-      this.reason = reason
-      this.hasReason = true
-    }
+    keepFirstReason(this, reason)
     const wasOpen = this.state === OPEN
     this.state = CANCELLED
     const held: (T | Entry<T>)[] = []

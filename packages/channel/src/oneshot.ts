@@ -6,7 +6,7 @@
 
 import type { ReceiveResult, TrySendResult, DropReason } from "./channel.js"
 import { ChannelClosedError } from "./errors.js"
-import { report } from "./internal/core.js"
+import { dropTo, keepFirstReason } from "./internal/core.js"
 import { Latch } from "./internal/latch.js"
 import { DISPOSE } from "./internal/handles.js"
 import { SELECT, type Port } from "./internal/select-core.js"
@@ -74,13 +74,6 @@ class Slot<T> {
     this.onDrop = onDrop
   }
 
-  setReason(reason: unknown): void {
-    if (reason !== undefined && !this.hasReason) {
-      this.reason = reason
-      this.hasReason = true
-    }
-  }
-
   /** Takes the value or reports the end; NOT_READY while empty. */
   poll(): ReceiveResult<T> | typeof NOT_READY {
     if (this.state === FULL) {
@@ -139,7 +132,7 @@ class Tx<T> implements OneshotSender<T> {
   close(reason?: unknown): void {
     const s = this.#s
     if (s.state !== EMPTY) return
-    s.setReason(reason)
+    keepFirstReason(s, reason)
     s.state = CLOSED
     s.txDone.open()
     s.rxDone.open()
@@ -197,7 +190,7 @@ class Rx<T> implements OneshotReceiver<T> {
   cancel(reason?: unknown): void {
     const s = this.#s
     if (s.state !== EMPTY && s.state !== FULL) return
-    s.setReason(reason)
+    keepFirstReason(s, reason)
     const held = s.state === FULL
     const value = s.value as T
     s.value = undefined
@@ -205,13 +198,7 @@ class Rx<T> implements OneshotReceiver<T> {
     s.txDone.open()
     s.rxDone.open()
     s.wakeAll()
-    if (held && s.onDrop !== undefined) {
-      try {
-        s.onDrop(value, "cancel")
-      } catch (error) {
-        report(error)
-      }
-    }
+    if (held) dropTo(s.onDrop, value as T, "cancel")
   }
   [SELECT](): Port<ReceiveResult<T>> {
     const s = this.#s

@@ -26,7 +26,7 @@
  */
 
 import { ChannelClosedError } from "../errors.js"
-import { defer } from "./later.js"
+import { later } from "./later.js"
 import { Latch } from "./latch.js"
 import { Chunked, Ring, type Queue } from "./queue.js"
 import { WaitList, type Link } from "./wait-list.js"
@@ -341,10 +341,7 @@ export class Chan<T> {
   /** Graceful close: no new sends; what was accepted or is waiting is still delivered. */
   close(reason: unknown): void {
     if (this.state >= CLOSED) return
-    if (reason !== undefined && !this.hasReason) {
-      this.reason = reason
-      this.hasReason = true
-    }
+    keepFirstReason(this, reason)
     if (this.state === OPEN) {
       this.state = CLOSING
       this.#txClosed.open()
@@ -362,24 +359,14 @@ export class Chan<T> {
 
   // `rx.closed` settles after the receives settled before it, deferred or not.
   #openRxClosed(): void {
-    if (this.deferred === 0) return this.#rxClosed.open()
-    this.deferred++
-    defer({
-      deferredNext: null,
-      fire: () => {
-        this.deferred--
-        this.#rxClosed.open()
-      },
-    })
+    if (this.deferred === 0) this.#rxClosed.open()
+    else later(this, () => this.#rxClosed.open())
   }
 
   /** Immediate cancel: buffered values are dropped, waiting senders refused. */
   cancel(reason: unknown): void {
     if (this.state >= CLOSED) return
-    if (reason !== undefined && !this.hasReason) {
-      this.reason = reason
-      this.hasReason = true
-    }
+    keepFirstReason(this, reason)
     const wasOpen = this.state === OPEN
     this.state = CANCELLED
     const discarded = this.buf
@@ -423,19 +410,30 @@ export class Chan<T> {
 
   // ---------------------------------------------------------------- drops
 
-  /** Passes a value to onDrop; a throwing hook is reported, never propagated. */
   drop(value: T, reason: DropReason): void {
-    const onDrop = this.onDrop
-    if (onDrop === undefined) return
-    try {
-      onDrop(value, reason)
-    } catch (error) {
-      report(error)
-    }
+    dropTo(this.onDrop, value, reason)
+  }
+}
+
+/** Passes a value to an `onDrop` hook, if any; a throwing hook is reported, never propagated. */
+export function dropTo<T>(onDrop: ((value: T, reason: DropReason) => void) | undefined, value: T, reason: DropReason): void {
+  if (onDrop === undefined) return
+  try {
+    onDrop(value, reason)
+  } catch (error) {
+    report(error)
   }
 }
 
 /** Reports an error nobody can catch: `reportError` where there is one, else an async rethrow. */
+/** Records `reason` unless one was given before: the first given reason wins (`undefined` is none). */
+export function keepFirstReason(x: { reason: unknown; hasReason: boolean }, reason: unknown): void {
+  if (reason !== undefined && !x.hasReason) {
+    x.reason = reason
+    x.hasReason = true
+  }
+}
+
 export function report(error: unknown): void {
   const reportError = (globalThis as { reportError?: (e: unknown) => void }).reportError
   if (typeof reportError === "function") reportError(error)

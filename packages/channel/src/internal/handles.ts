@@ -22,7 +22,7 @@ import {
   type Sending,
 } from "./core.js"
 import { ChannelFullError } from "../errors.js"
-import { defer, type Deferred } from "./later.js"
+import { defer, later, type Deferred } from "./later.js"
 import { checkWaitOptions, Pending, type WaitOptions } from "./wait.js"
 import type { Link, WaitList } from "./wait-list.js"
 import type {
@@ -101,16 +101,15 @@ class SendWaiter<T> extends Pending<void> implements Sending<T> {
 const WOKE_NOW = 1
 const WOKE_LATER = 2
 
-/** What a deferred receive settles with: a value (`held`), or the end. */
-const ENDED = 1
-
 /**
  * A parked `receive` (`many` false) or `receiveMany` (`many` true, resolving
- * with the first value; the caller tops the batch up on wake).
+ * with the first value; the caller tops the batch up on wake). Its settlement
+ * is deferred (see later.ts) when pacing says so, or when an earlier
+ * settlement on the channel is still deferred: it then settles behind it.
  */
 class RecvWaiter<T> extends Pending<ReceiveResult<T> | T[]> implements Receiving<T>, Deferred {
   held: T | undefined = undefined // the value handed over, while its settlement is deferred
-  ended = 0 // ENDED: the deferred settlement is the end
+  ended = false // the deferred settlement is the end
   deferredNext: Deferred | null = null
 
   constructor(
@@ -122,40 +121,42 @@ class RecvWaiter<T> extends Pending<ReceiveResult<T> | T[]> implements Receiving
   deliver(value: T): void {
     this.disarm()
     const c = this.chan
-    if (!this.many && c.pace >= c.paceNeeded) {
-      c.lastWake = WOKE_LATER
-      this.#defer(value)
-    } else {
-      if (!this.many) c.lastWake = WOKE_NOW
-      // Case: an earlier settlement on this channel is deferred: settle behind it.
-      if (c.deferred > 0) this.#defer(value)
-      else this.resolve(this.many ? [value] : { done: false, value })
+    let deferring = c.deferred > 0
+    if (!this.many) {
+      if (c.pace >= c.paceNeeded) {
+        c.lastWake = WOKE_LATER
+        deferring = true
+      } else c.lastWake = WOKE_NOW
     }
+    if (!deferring) return this.#settle(value)
+    this.held = value
+    this.#defer()
   }
   end(chan: Chan<T>): void {
     this.disarm()
-    if (chan.deferred > 0) {
-      this.ended = ENDED
-      chan.deferred++
-      defer(this)
-    } else this.#settleEnd()
+    if (chan.deferred === 0) return this.#settleEnd()
+    this.ended = true
+    this.#defer()
   }
-  #defer(value: T): void {
-    this.held = value
+  // The same protocol as `later()`, without a closure: the waiter is the deferred entry.
+  #defer(): void {
     this.chan.deferred++
     defer(this)
+  }
+  fire(): void {
+    this.chan.deferred--
+    if (this.ended) return this.#settleEnd()
+    const value = this.held as T
+    this.held = undefined
+    this.#settle(value)
+  }
+  #settle(value: T): void {
+    this.resolve(this.many ? [value] : { done: false, value })
   }
   #settleEnd(): void {
     const c = this.chan
     if (c.hasReason) this.reject(c.reason)
     else this.resolve(this.many ? [] : DONE)
-  }
-  fire(): void {
-    this.chan.deferred--
-    if (this.ended === ENDED) return this.#settleEnd()
-    const value = this.held as T
-    this.held = undefined
-    this.resolve(this.many ? [value] : { done: false, value })
   }
 }
 
@@ -166,18 +167,13 @@ class RecvWaiter<T> extends Pending<ReceiveResult<T> | T[]> implements Receiving
  * the reason when the channel has one.
  */
 function behind<T, R extends ReceiveResult<T> | T[]>(c: Chan<T>, result: R): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    c.deferred++
-    defer({
-      deferredNext: null,
-      fire() {
-        c.deferred--
-        const end = result === DONE || (Array.isArray(result) && result.length === 0)
-        if (end && c.hasReason) reject(c.reason)
-        else resolve(result)
-      },
-    })
-  })
+  return new Promise<R>((resolve, reject) =>
+    later(c, () => {
+      const end = result === DONE || (Array.isArray(result) && result.length === 0)
+      if (end && c.hasReason) reject(c.reason)
+      else resolve(result)
+    }),
+  )
 }
 
 /** Updates the channel's pacing as a receive is about to park. */

@@ -26,6 +26,23 @@ export function defer(d: Deferred): void {
   }
 }
 
+/** Whatever counts its deferred settlements: a channel, a broadcast receiver. */
+export interface Ordered {
+  deferred: number
+}
+
+/** Runs `settle` one microtask later, behind `owner`'s deferred settlements (counted while pending). */
+export function later(owner: Ordered, settle: () => void): void {
+  owner.deferred++
+  defer({
+    deferredNext: null,
+    fire() {
+      owner.deferred--
+      settle()
+    },
+  })
+}
+
 function fireAll(): void {
   let d = head
   head = tail = null
